@@ -1,0 +1,458 @@
+//! The lesson kit: the plumbing every lesson shares, kept out of the lessons
+//! so that their `main.rs` shows the concurrency and nothing else.
+//!
+//! A lesson hands its plan and its body to [`run`], and inside the body uses
+//! [`sleep`] (scaled by `--time-scale`, cut short by Ctrl-C) and [`say!`]
+//! (prints a line and records the task it ends). The kit does the rest:
+//!
+//! - the options every lesson takes (`--time-scale`, `--no-timeline`, `--json`);
+//! - a record of every task: which worker ran it, when it started and ended;
+//! - the summary (elapsed, ideal, sequential, speedup, overhead) and the
+//!   timeline at the end, or one JSON document with `--json`;
+//! - Ctrl-C: the first press stops new work and cuts sleeps short, the
+//!   summary and timeline show what finished, and the exit status is 130; a
+//!   second press exits at once;
+//! - a closed stdout (`| head -3`) ends the lesson quietly instead of
+//!   panicking.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use lesson_kit::{Plan, say, sleep};
+//!
+//! let plan = Plan::new().worker([Duration::from_secs(1); 3]);
+//! let status = lesson_kit::run(plan, || {
+//!     for i in 0..3 {
+//!         sleep(Duration::from_secs(1));
+//!         say!("tick {i}");
+//!     }
+//! });
+//! ```
+
+mod cli;
+mod plan;
+pub mod record;
+pub mod report;
+pub mod summary;
+pub mod timeline;
+
+use std::cell::RefCell;
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub use clap;
+pub use cli::{Common, NoArgs};
+pub use plan::Plan;
+pub use record::Recording;
+use serde_json::{Map, Value};
+use summary::Facts;
+
+/// Exit status after Ctrl-C, as shells report a death by SIGINT (128 + 2).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// How late a sleep may start after the previous one's deadline and still
+/// count from that deadline. Each wake-up overshoots a little (tens of
+/// microseconds, more on a busy machine); chaining deadlines stops nine
+/// sleeps from adding up nine overshoots. A longer gap is real work or
+/// waiting, and the next sleep counts from now.
+const CHAIN_SLACK: Duration = Duration::from_millis(5);
+
+/// Timeline width when stdout is not a terminal.
+const DEFAULT_WIDTH: usize = 80;
+
+/// Prints a line as the lesson's output, like `println!`, and ends the task
+/// this thread was running (the span since its first [`sleep`]).
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::say(::std::format!($($arg)*))
+    };
+}
+
+/// Parses the command line for a lesson with options of its own (a clap
+/// `Args` struct) and returns them; the shared options are kept for [`run`].
+/// A bad argument prints clap's message and exits with status 2.
+pub fn args<A: clap::Args>() -> A {
+    let (common, lesson) = cli::parse::<A>(&name());
+    // The first parse wins; a lesson parses once, at the top of main.
+    let _ = OPTIONS.set(common);
+    lesson
+}
+
+/// Runs a lesson: parses the shared options (unless [`args`] did), starts
+/// the clock, runs `lesson`, then prints the summary and the timeline (or
+/// the JSON document). Returns 0, 1 if any task failed, or 130 after Ctrl-C.
+pub fn run(plan: Plan, lesson: impl FnOnce()) -> ExitCode {
+    if OPTIONS.get().is_none() {
+        let _: NoArgs = args();
+    }
+    let run = current();
+    run.started.get_or_init(Instant::now);
+    let _ = run.plan.set(plan);
+    install_ctrlc(run);
+    lesson();
+    run.finish()
+}
+
+/// Sleeps for `pause` times the time scale, and opens a task on this thread
+/// if none is open. Returns `false` if Ctrl-C cut the sleep short (or had
+/// already been pressed, in which case it does not sleep at all).
+pub fn sleep(pause: Duration) -> bool {
+    let run = current();
+    if run.stop.requested() {
+        return false;
+    }
+    let now = Instant::now();
+    let deadline = THIS_THREAD.with_borrow_mut(|this| {
+        if this.open_task.is_none() {
+            let mut rec = run.recording();
+            let worker = this.worker(&mut rec);
+            this.open_task = Some(rec.open(worker, run.since_start(now)));
+        }
+        let base = match this.deadline {
+            Some(previous)
+                if now.saturating_duration_since(previous) < CHAIN_SLACK =>
+            {
+                previous
+            }
+            _ => now,
+        };
+        let deadline = base + pause.mul_f64(run.options.time_scale);
+        this.deadline = Some(deadline);
+        deadline
+    });
+    run.stop.wait_until(deadline)
+}
+
+/// Prints `line` as the lesson's output and ends this thread's open task,
+/// labelling it with the line. After Ctrl-C it prints nothing: the task did
+/// not finish. Use it through [`say!`].
+pub fn say(line: String) {
+    let run = current();
+    if run.stop.requested() {
+        return;
+    }
+    let now = run.elapsed();
+    let mut rec = run.recording();
+    if let Some(task) = THIS_THREAD.with_borrow_mut(|this| this.open_task.take()) {
+        rec.close(task, &line, now);
+    }
+    // Printing under the lock keeps stdout in the same order as `lines`.
+    if !run.options.json {
+        write_stdout(&format!("{line}\n"));
+    }
+    rec.lines.push(line);
+}
+
+/// Ends this thread's open task with `label` without printing anything: for
+/// work whose result is printed by another thread (a pool's caller).
+pub fn done(label: &str) {
+    let run = current();
+    if let Some(task) = THIS_THREAD.with_borrow_mut(|this| this.open_task.take()) {
+        let now = run.elapsed();
+        run.recording().close(task, label, now);
+    }
+}
+
+/// Reports a failure: printed at once on stderr, prefixed with the lesson's
+/// name, kept in the JSON `errors`, and the lesson exits with status 1.
+pub fn fail(message: impl std::fmt::Display) {
+    let message = message.to_string();
+    eprintln!("{}: {message}", name());
+    current().recording().errors.push(message);
+}
+
+/// Adds a field of the lesson's own to the JSON document (pids, counts).
+pub fn fact(key: &str, value: impl Into<Value>) {
+    let run = current();
+    let mut extra = run.extra.lock().unwrap_or_else(PoisonError::into_inner);
+    extra.insert(key.to_owned(), value.into());
+}
+
+/// Records a whole task that was timed elsewhere (in a child process, say)
+/// under the worker `worker`.
+pub fn record_task(worker: &str, label: &str, start: Duration, end: Duration) {
+    let mut rec = current().recording();
+    let index = rec.worker(worker);
+    rec.add(index, label, start, end);
+}
+
+/// Whether Ctrl-C has been pressed: long-running work checks it to stop early.
+pub fn stopped() -> bool {
+    current().stop.requested()
+}
+
+/// Time since the lesson started.
+pub fn elapsed() -> Duration {
+    current().elapsed()
+}
+
+/// The shared options in force.
+pub fn options() -> &'static Common {
+    &current().options
+}
+
+/// Registers work to do before the kit ends the process itself (a closed
+/// stdout, a second Ctrl-C): killing child processes, for instance.
+pub fn on_exit(cleanup: impl Fn() + Send + Sync + 'static) {
+    let mut hooks = EXIT_HOOKS.lock().unwrap_or_else(PoisonError::into_inner);
+    hooks.push(Box::new(cleanup));
+}
+
+/// Ends the process with `code` after running the [`on_exit`] hooks.
+pub fn exit(code: i32) -> ! {
+    let hooks = EXIT_HOOKS.lock().unwrap_or_else(PoisonError::into_inner);
+    for cleanup in hooks.iter() {
+        cleanup();
+    }
+    std::process::exit(code)
+}
+
+/// The lesson's name: its binary's name, as cargo built it.
+pub fn name() -> String {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|path| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "lesson".to_owned())
+}
+
+type Hook = Box<dyn Fn() + Send + Sync>;
+
+static OPTIONS: OnceLock<Common> = OnceLock::new();
+static RUN: OnceLock<Run> = OnceLock::new();
+static EXIT_HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
+
+thread_local! {
+    static THIS_THREAD: RefCell<ThisThread> = const { RefCell::new(ThisThread::new()) };
+}
+
+/// What the kit knows about the current thread.
+struct ThisThread {
+    worker: Option<usize>,
+    open_task: Option<usize>,
+    deadline: Option<Instant>,
+}
+
+impl ThisThread {
+    const fn new() -> Self {
+        Self {
+            worker: None,
+            open_task: None,
+            deadline: None,
+        }
+    }
+
+    /// This thread's row in the timeline: its name if it has one ("main"
+    /// for the main thread), else "thread N" in the order threads first
+    /// record something.
+    fn worker(&mut self, rec: &mut Recording) -> usize {
+        *self
+            .worker
+            .get_or_insert_with(|| match thread::current().name() {
+                Some(name) => rec.worker(name),
+                None => {
+                    let unnamed = rec
+                        .workers
+                        .iter()
+                        .filter(|w| w.starts_with("thread "))
+                        .count();
+                    rec.worker(&format!("thread {}", unnamed + 1))
+                }
+            })
+    }
+}
+
+/// The state of the one run in this process.
+struct Run {
+    options: Common,
+    started: OnceLock<Instant>,
+    plan: OnceLock<Plan>,
+    recording: Mutex<Recording>,
+    extra: Mutex<Map<String, Value>>,
+    stop: Stop,
+}
+
+fn current() -> &'static Run {
+    RUN.get_or_init(|| Run {
+        options: OPTIONS.get().cloned().unwrap_or_default(),
+        started: OnceLock::new(),
+        plan: OnceLock::new(),
+        recording: Mutex::new(Recording::default()),
+        extra: Mutex::new(Map::new()),
+        stop: Stop::default(),
+    })
+}
+
+impl Run {
+    fn start(&self) -> Instant {
+        *self.started.get_or_init(Instant::now)
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.start().elapsed()
+    }
+
+    fn since_start(&self, at: Instant) -> Duration {
+        at.saturating_duration_since(self.start())
+    }
+
+    fn recording(&self) -> MutexGuard<'_, Recording> {
+        // A panic elsewhere must not hide what was recorded.
+        self.recording
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn finish(&self) -> ExitCode {
+        let elapsed = self.elapsed();
+        let rec = self.recording().clone();
+        let plan = self.plan.get().cloned().unwrap_or_default();
+        let scale = self.options.time_scale;
+        let facts = Facts {
+            elapsed,
+            ideal: plan.ideal().map(|d| d.mul_f64(scale)),
+            sequential: plan.sequential().map(|d| d.mul_f64(scale)),
+            finished: rec.finished().count(),
+            planned: plan.task_count(),
+            interrupted: self.stop.requested(),
+        };
+        if self.options.json {
+            let extra = self.extra.lock().unwrap_or_else(PoisonError::into_inner);
+            write_stdout(&report::render(&name(), scale, &rec, &facts, &extra));
+        } else {
+            write_stdout(&format!("\n{}", summary::render(&facts)));
+            if !self.options.no_timeline {
+                let width = terminal_width();
+                write_stdout(&format!(
+                    "\n{}",
+                    timeline::render(&rec, elapsed, width)
+                ));
+            }
+        }
+        if facts.interrupted {
+            ExitCode::from(EXIT_INTERRUPTED)
+        } else if rec.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Ctrl-C's flag, and a condition variable that wakes every sleeper when it
+/// is set.
+#[derive(Default)]
+struct Stop {
+    requested: AtomicBool,
+    lock: Mutex<()>,
+    wake: Condvar,
+}
+
+impl Stop {
+    fn requested(&self) -> bool {
+        self.requested.load(Ordering::SeqCst)
+    }
+
+    /// Sets the flag and wakes every sleeper; returns whether it was set before.
+    fn request(&self) -> bool {
+        let before = self.requested.swap(true, Ordering::SeqCst);
+        // Taking the lock means no sleeper is between its check and its wait.
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        self.wake.notify_all();
+        before
+    }
+
+    /// Waits until `deadline`; returns `false` if a stop came first.
+    fn wait_until(&self, deadline: Instant) -> bool {
+        let mut guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if self.requested() {
+                return false;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return true;
+            }
+            guard = match self.wake.wait_timeout(guard, deadline - now) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+}
+
+fn install_ctrlc(run: &'static Run) {
+    let installed = ctrlc::set_handler(move || {
+        let lesson = name();
+        if run.stop.request() {
+            eprintln!("{lesson}: stopped at once");
+            exit(i32::from(EXIT_INTERRUPTED));
+        }
+        eprintln!(
+            "\n{lesson}: stopping after Ctrl-C (press it again to quit at once)"
+        );
+    });
+    if let Err(err) = installed {
+        eprintln!("{}: warning: Ctrl-C will not stop cleanly: {err}", name());
+    }
+}
+
+/// Writes to stdout. A closed pipe (`| head -3`) ends the lesson quietly, as
+/// command-line tools do; any other write error is reported.
+fn write_stdout(text: &str) {
+    let mut stdout = io::stdout().lock();
+    if let Err(err) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if err.kind() == io::ErrorKind::BrokenPipe {
+            exit(0);
+        }
+        eprintln!("{}: cannot write the output: {err}", name());
+        exit(1);
+    }
+}
+
+fn terminal_width() -> usize {
+    let stdout = io::stdout();
+    if !stdout.is_terminal() {
+        return DEFAULT_WIDTH;
+    }
+    terminal_size::terminal_size_of(stdout)
+        .map_or(DEFAULT_WIDTH, |(terminal_size::Width(w), _)| usize::from(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_wakes_a_sleeper_early() {
+        let stop = std::sync::Arc::new(Stop::default());
+        let sleeper = {
+            let stop = std::sync::Arc::clone(&stop);
+            thread::spawn(move || {
+                let began = Instant::now();
+                let slept_fully = stop.wait_until(began + Duration::from_secs(30));
+                (slept_fully, began.elapsed())
+            })
+        };
+        assert!(!stop.request());
+        assert!(stop.request(), "a second request reports the first");
+        let (slept_fully, took) = sleeper.join().expect("sleeper thread");
+        assert!(!slept_fully);
+        assert!(took < Duration::from_secs(10), "took {took:?}");
+    }
+
+    #[test]
+    fn a_wait_without_a_stop_reaches_its_deadline() {
+        let stop = Stop::default();
+        let deadline = Instant::now() + Duration::from_millis(20);
+        assert!(stop.wait_until(deadline));
+        assert!(Instant::now() >= deadline);
+    }
+}

@@ -1,0 +1,303 @@
+//! The terminal timeline: one row per worker, one bar per task on a common
+//! time axis, in plain ASCII so it reads the same with or without colour, in
+//! a terminal, a pipe or the book.
+//!
+//! ```text
+//!           0s    2s    4s    6s    8s    10s
+//!           +-----+-----+-----+-----+-----+
+//! thread 1  [0---][1---][2---][3---]
+//! thread 2  [a---][b---][c---][d---][e---]
+//! ```
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::record::{Recording, Span};
+
+/// The narrowest bar area the timeline draws, whatever the width.
+const MIN_COLUMNS: usize = 10;
+/// Room a tick label needs, so that labels never run into each other.
+const TICK_ROOM: usize = 7;
+/// Worker names longer than this are cut to keep room for the bars.
+const MAX_NAME: usize = 20;
+
+/// Draws the timeline of `rec` from 0 to `total` in at most `width` columns
+/// (a floor of a few columns for the bars applies to very narrow widths).
+/// Spans still open (cut short by Ctrl-C) are drawn up to `total`, ending `>`.
+pub fn render(rec: &Recording, total: Duration, width: usize) -> String {
+    let name_width = rec
+        .workers
+        .iter()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let name_width = name_width.min(MAX_NAME);
+    // The ruler has one more column than the bars: the tick at the very end.
+    let columns = width.saturating_sub(name_width + 3).max(MIN_COLUMNS);
+    let axis = Axis::new(total, columns);
+    let margin = " ".repeat(name_width + 2);
+
+    let mut out = String::new();
+    let _ = writeln!(out, "timeline: one column = {}", axis.column_text());
+    let _ = writeln!(out, "{margin}{}", axis.labels());
+    let _ = writeln!(out, "{margin}{}", axis.ruler());
+    for (worker, name) in rec.workers.iter().enumerate() {
+        let mut row = vec![' '; columns];
+        for span in rec.spans.iter().filter(|s| s.worker == worker) {
+            draw_bar(&mut row, span, &axis);
+        }
+        let name: String = name.chars().take(name_width).collect();
+        let bars: String = row.into_iter().collect();
+        let _ = writeln!(out, "{name:<name_width$}  {}", bars.trim_end());
+    }
+    if rec.spans.iter().any(|span| span.end.is_none()) {
+        let _ = writeln!(out, "{margin}[--> a task cut short by Ctrl-C");
+    }
+    out
+}
+
+/// Maps times to columns.
+struct Axis {
+    total: Duration,
+    columns: usize,
+}
+
+impl Axis {
+    fn new(total: Duration, columns: usize) -> Self {
+        // A zero-length run still gets an axis: one millisecond wide.
+        Self {
+            total: total.max(Duration::from_millis(1)),
+            columns,
+        }
+    }
+
+    /// The column a moment falls in, rounded, within 0..=columns.
+    fn column(&self, at: Duration) -> usize {
+        let fraction = at.as_secs_f64() / self.total.as_secs_f64();
+        ((fraction * self.columns as f64).round() as usize).min(self.columns)
+    }
+
+    fn column_text(&self) -> String {
+        duration_text(self.total.as_secs_f64() / self.columns as f64)
+    }
+
+    /// The tick spacing: the smallest of 1, 2, 5 x 10^k seconds that leaves
+    /// room for a label between ticks.
+    fn tick(&self) -> f64 {
+        let per_column = self.total.as_secs_f64() / self.columns as f64;
+        let wanted = per_column * TICK_ROOM as f64;
+        let mut step = 10f64.powf(wanted.log10().floor());
+        for factor in [1.0, 2.0, 5.0, 10.0] {
+            if step * factor >= wanted {
+                step *= factor;
+                break;
+            }
+        }
+        step
+    }
+
+    fn ticks(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let step = self.tick();
+        (0..)
+            .map(move |i| i as f64 * step)
+            .take_while(move |&t| t <= self.total.as_secs_f64() + step * 1e-9)
+            .map(|t| (self.column(Duration::from_secs_f64(t)), t))
+    }
+
+    fn labels(&self) -> String {
+        let step = self.tick();
+        let mut line = String::new();
+        for (column, at) in self.ticks() {
+            let text = tick_text(at, step);
+            // The last label ends at the ruler's end rather than past it.
+            let column = column.min((self.columns + 1).saturating_sub(text.len()));
+            // Skip a label that would touch the one before it.
+            if column >= line.len() + usize::from(!line.is_empty()) {
+                line.push_str(&" ".repeat(column - line.len()));
+                line.push_str(&text);
+            }
+        }
+        line
+    }
+
+    fn ruler(&self) -> String {
+        let mut ruler = vec!['-'; self.columns + 1];
+        for (column, _) in self.ticks() {
+            ruler[column] = '+';
+        }
+        ruler.into_iter().collect()
+    }
+}
+
+/// Draws one task as `[tag---]`, or `[tag-->` if it was cut short.
+fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) {
+    let last = row.len() - 1;
+    let start = axis.column(span.start).min(last);
+    let end = axis
+        .column(span.end.unwrap_or(axis.total))
+        .clamp(start + 1, row.len());
+    let width = end - start;
+    let cut = span.end.is_none();
+    if width == 1 {
+        row[start] = if cut { '>' } else { '#' };
+        return;
+    }
+    let tag = short_label(&span.label);
+    let mut inside = tag.chars().take(width - 2).chain(std::iter::repeat('-'));
+    row[start] = '[';
+    for cell in &mut row[start + 1..end - 1] {
+        *cell = inside.next().unwrap_or('-');
+    }
+    row[end - 1] = if cut { '>' } else { ']' };
+}
+
+/// The part of a line worth printing inside a bar: what follows the last
+/// colon ("Number : 3" -> "3", "Square: 16" -> "16"), or the line itself.
+pub fn short_label(label: &str) -> &str {
+    match label.rsplit_once(':') {
+        Some((_, tail)) if !tail.trim().is_empty() => tail.trim(),
+        _ => label.trim(),
+    }
+}
+
+fn tick_text(at: f64, step: f64) -> String {
+    if step >= 1.0 {
+        format!("{at:.0}s")
+    } else if step >= 0.001 {
+        format!("{:.0}ms", at * 1e3)
+    } else {
+        format!("{:.0}us", at * 1e6)
+    }
+}
+
+fn duration_text(secs: f64) -> String {
+    if secs >= 1.0 {
+        format!("{secs:.2} s")
+    } else if secs >= 0.001 {
+        format!("{:.1} ms", secs * 1e3)
+    } else {
+        format!("{:.0} us", secs * 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: f64) -> Duration {
+        Duration::from_secs_f64(s)
+    }
+
+    /// Two threads as in lesson 01: 4 and 5 tasks of 2 s, side by side.
+    fn two_threads() -> Recording {
+        let mut rec = Recording::default();
+        let numbers = rec.worker("thread 1");
+        let letters = rec.worker("thread 2");
+        for i in 0..4 {
+            let t = 2.0 * f64::from(i);
+            rec.add(numbers, &format!("Number : {i}"), secs(t), secs(t + 2.0));
+        }
+        for (i, letter) in ('a'..='e').enumerate() {
+            let t = 2.0 * i as f64;
+            rec.add(
+                letters,
+                &format!("letter : {letter}"),
+                secs(t),
+                secs(t + 2.0),
+            );
+        }
+        rec
+    }
+
+    fn rows(text: &str) -> Vec<&str> {
+        text.lines().filter(|l| l.starts_with("thread")).collect()
+    }
+
+    #[test]
+    fn one_row_per_worker_with_its_bars_in_order() {
+        let text = render(&two_threads(), secs(10.0), 80);
+        let rows = rows(&text);
+        assert_eq!(rows.len(), 2, "{text}");
+        assert_eq!(rows[0].matches('[').count(), 4, "{text}");
+        assert_eq!(rows[1].matches('[').count(), 5, "{text}");
+        let tags: Vec<&str> = rows[1]
+            .split('[')
+            .skip(1)
+            .map(|bar| bar.trim_end_matches(|c| c == '-' || c == ']' || c == ' '))
+            .collect();
+        assert_eq!(tags, ["a", "b", "c", "d", "e"], "{text}");
+    }
+
+    #[test]
+    fn bars_sit_on_a_common_time_axis() {
+        let text = render(&two_threads(), secs(10.0), 80);
+        let rows = rows(&text);
+        // Task 0 and task a both start at 0 s; Number : 3 ends at 8 s, 4/5 of
+        // the way along, where letter d ends too.
+        assert_eq!(rows[0].find('['), rows[1].find('['));
+        assert_eq!(
+            rows[0].rfind(']'),
+            rows[1].match_indices(']').nth(3).map(|m| m.0)
+        );
+        let axis_start = text.lines().nth(2).and_then(|l| l.find('+'));
+        assert_eq!(rows[0].find('['), axis_start);
+    }
+
+    #[test]
+    fn every_line_fits_the_width() {
+        for (width, total) in [(40, 10.0), (80, 10.0), (132, 10.0), (80, 0.5)] {
+            let text = render(&two_threads(), secs(total), width);
+            for line in text.lines() {
+                assert!(line.chars().count() <= width, "{width}: {line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_axis_is_labelled_in_round_steps() {
+        let text = render(&two_threads(), secs(10.0), 80);
+        let labels = text.lines().nth(1).unwrap_or_default();
+        let words: Vec<&str> = labels.split_whitespace().collect();
+        assert_eq!(words, ["0s", "2s", "4s", "6s", "8s", "10s"], "{text}");
+        let quick = render(&two_threads(), secs(0.5), 80);
+        assert!(
+            quick.lines().nth(1).unwrap_or_default().contains("100ms"),
+            "{quick}"
+        );
+    }
+
+    #[test]
+    fn a_cut_span_ends_with_an_arrow_and_a_legend() {
+        let mut rec = Recording::default();
+        let main = rec.worker("main");
+        rec.add(main, "Number : 0", secs(0.0), secs(2.0));
+        rec.open(main, secs(2.0));
+        let text = render(&rec, secs(3.0), 60);
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("main"))
+            .unwrap_or_default();
+        assert!(row.starts_with("main  [0"), "{text}");
+        assert!(row.ends_with('>'), "{text}");
+        assert!(text.contains("cut short by Ctrl-C"), "{text}");
+        let whole = render(&two_threads(), secs(10.0), 80);
+        assert!(!whole.contains("Ctrl-C"), "{whole}");
+    }
+
+    #[test]
+    fn a_tiny_task_still_shows() {
+        let mut rec = Recording::default();
+        let main = rec.worker("main");
+        rec.add(main, "x", secs(0.0), secs(0.0001));
+        let text = render(&rec, secs(10.0), 80);
+        assert!(text.lines().any(|l| l == "main  #"), "{text}");
+    }
+
+    #[test]
+    fn short_labels_keep_what_follows_the_colon() {
+        assert_eq!(short_label("Number : 3"), "3");
+        assert_eq!(short_label("Square: 16"), "16");
+        assert_eq!(short_label("Processed 7"), "Processed 7");
+        assert_eq!(short_label("odd:"), "odd:");
+    }
+}

@@ -1,0 +1,3 @@
+//! End-to-end tests: every lesson binary run the way a learner runs it.
+
+mod util;

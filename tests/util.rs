@@ -1,0 +1,242 @@
+//! Helpers for the end-to-end tests: build the lesson binaries once, run
+//! them as a learner would, and compare what they print with what the
+//! notebook cell implies, showing both side by side when they differ.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use nix::sys::signal::{self, Signal};
+use nix::unistd::Pid;
+use serde_json::Value;
+
+/// The time scale of the timing tests: sleeps of tens of milliseconds, long
+/// enough that sleeping dominates on a busy 2-core machine.
+pub const SCALE: f64 = 0.05;
+
+/// How far above the ideal a run may end. A sleep wakes late when the
+/// machine is busy (other tests run alongside); 150 ms is several times the
+/// worst delay seen, and still small against the gaps the tests look for
+/// (lesson 00 against lesson 01 differ by 400 ms at this scale).
+pub const TOLERANCE_MS: f64 = 150.0;
+
+/// The folder cargo builds into for this profile (`target/debug`), with the
+/// workspace's binaries and examples built, once for all tests. Cargo only
+/// tells a test about its own package's binaries, so the lessons are built
+/// here the way `cargo build` would.
+pub fn target_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        // This test binary lives in target/<profile>/deps/.
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("the test binary sits in target/<profile>/deps")
+            .to_path_buf();
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut build = Command::new(cargo);
+        build.args([
+            "build",
+            "--workspace",
+            "--bins",
+            "--examples",
+            "--locked",
+            "--quiet",
+        ]);
+        if dir.file_name().is_some_and(|name| name == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(status.success(), "building the lessons failed");
+        dir
+    })
+}
+
+/// The path of a lesson binary, e.g. `bin("lesson-01-threads")`.
+pub fn bin(name: &str) -> PathBuf {
+    target_dir().join(name)
+}
+
+/// The path of an example, e.g. `example("scoped")`.
+pub fn example(name: &str) -> PathBuf {
+    target_dir().join("examples").join(name)
+}
+
+/// A finished run: its exit code and what it printed.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(out: Output) -> Self {
+        Self {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs a program to the end with `args`, stdin closed.
+pub fn run(program: &Path, args: &[&str]) -> Run {
+    Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .env_remove("LESSON_TIME_SCALE")
+        .output()
+        .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()))
+        .into()
+}
+
+/// Runs a program with `--json` and returns its report, after checking that
+/// it exited with `code`.
+pub fn report(program: &Path, args: &[&str], code: i32) -> Report {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let run = run(program, &all);
+    assert_eq!(
+        run.code,
+        Some(code),
+        "exit code of {}\nstderr:\n{}",
+        program.display(),
+        run.stderr
+    );
+    Report::parse(&run.stdout)
+}
+
+/// The JSON document a lesson prints with `--json`.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub doc: Value,
+}
+
+impl Report {
+    pub fn parse(text: &str) -> Self {
+        let doc = serde_json::from_str(text)
+            .unwrap_or_else(|err| panic!("not one JSON document ({err}):\n{text}"));
+        Self { doc }
+    }
+
+    pub fn lines(&self) -> Vec<String> {
+        strings(&self.doc["lines"])
+    }
+
+    pub fn ms(&self, field: &str) -> f64 {
+        self.doc[field]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{field} is not a number"))
+    }
+
+    /// Each task's (worker, label, start_ms, end_ms), in the order recorded.
+    pub fn tasks(&self) -> Vec<(String, String, f64, f64)> {
+        let tasks = self.doc["tasks"].as_array().expect("tasks is an array");
+        tasks
+            .iter()
+            .map(|t| {
+                let text = |k: &str| t[k].as_str().expect("a string").to_owned();
+                let num = |k: &str| t[k].as_f64().expect("a number");
+                (
+                    text("worker"),
+                    text("label"),
+                    num("start_ms"),
+                    num("end_ms"),
+                )
+            })
+            .collect()
+    }
+
+    /// Each worker's task labels, in the order they finished.
+    pub fn by_worker(&self) -> BTreeMap<String, Vec<String>> {
+        let mut tasks = self.tasks();
+        tasks.sort_by(|a, b| a.3.total_cmp(&b.3));
+        let mut workers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (worker, label, _, _) in tasks {
+            workers.entry(worker).or_default().push(label);
+        }
+        workers
+    }
+
+    /// Checks elapsed against the ideal: never below, at most
+    /// [`TOLERANCE_MS`] above.
+    pub fn assert_near_ideal(&self) {
+        let (elapsed, ideal) = (self.ms("elapsed_ms"), self.ms("ideal_ms"));
+        assert!(
+            elapsed >= ideal,
+            "elapsed {elapsed} ms is below the ideal {ideal} ms"
+        );
+        assert!(
+            elapsed <= ideal + TOLERANCE_MS,
+            "elapsed {elapsed} ms is more than {TOLERANCE_MS} ms over the ideal {ideal} ms"
+        );
+    }
+}
+
+pub fn strings(value: &Value) -> Vec<String> {
+    let items = value
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {value}"));
+    items
+        .iter()
+        .map(|v| v.as_str().expect("a string").to_owned())
+        .collect()
+}
+
+/// Asserts two lists of lines are equal, showing them side by side if not.
+pub fn assert_lines_eq(expected: &[String], got: &[String]) {
+    if expected == got {
+        return;
+    }
+    let width = expected.iter().map(String::len).max().unwrap_or(0).max(8);
+    let mut table = format!("{:<width$} | got\n", "expected");
+    for i in 0..expected.len().max(got.len()) {
+        let left = expected.get(i).map_or("", String::as_str);
+        let right = got.get(i).map_or("", String::as_str);
+        let mark = if left == right { ' ' } else { '*' };
+        table.push_str(&format!("{left:<width$} |{mark}{right}\n"));
+    }
+    panic!("lines differ:\n{table}");
+}
+
+/// Asserts two lists hold the same lines, in any order.
+pub fn assert_same_lines(expected: &[String], got: &[String]) {
+    let (mut expected, mut got) = (expected.to_vec(), got.to_vec());
+    expected.sort();
+    got.sort();
+    assert_lines_eq(&expected, &got);
+}
+
+/// "Number : 0" .. "Number : 3", as the notebook's first function prints.
+pub fn number_lines() -> Vec<String> {
+    (0..4).map(|i| format!("Number : {i}")).collect()
+}
+
+/// "letter : a" .. "letter : e", as the notebook's second function prints.
+pub fn letter_lines() -> Vec<String> {
+    "abcde".chars().map(|c| format!("letter : {c}")).collect()
+}
+
+/// Waits for a child to exit, for at most `limit`; `None` if it did not.
+/// A thread does the blocking wait so the test can give up on time.
+pub fn wait_within(child: Child, limit: Duration) -> Option<Output> {
+    let (done, exited) = mpsc::channel();
+    let id = child.id();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match exited.recv_timeout(limit) {
+        Ok(out) => Some(out.expect("waiting for the child")),
+        Err(_) => {
+            // Do not leave it running behind the failed test.
+            let pid = Pid::from_raw(i32::try_from(id).expect("a pid fits in i32"));
+            let _ = signal::kill(pid, Signal::SIGKILL);
+            None
+        }
+    }
+}
