@@ -1,3 +1,8 @@
 //! End-to-end tests: every lesson binary run the way a learner runs it.
 
 mod util;
+
+mod docs;
+mod kit;
+mod lesson_00;
+mod lesson_01;

@@ -223,7 +223,7 @@ mod tests {
         let tags: Vec<&str> = rows[1]
             .split('[')
             .skip(1)
-            .map(|bar| bar.trim_end_matches(|c| c == '-' || c == ']' || c == ' '))
+            .map(|bar| bar.trim_end_matches(['-', ']', ' ']))
             .collect();
         assert_eq!(tags, ["a", "b", "c", "d", "e"], "{text}");
     }

@@ -1,0 +1,172 @@
+//! What every lesson does through the kit, tried on lessons 00 and 01:
+//! argument errors, `--no-timeline`, a closed stdout, and Ctrl-C.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{self, Signal};
+use nix::unistd::Pid;
+
+use crate::util::{self, bin};
+
+#[test]
+fn bad_time_scales_exit_2_naming_the_option() {
+    for bad in ["-1", "0", "NaN", "inf", "abc", ""] {
+        let run = util::run(&bin("lesson-00-sequential"), &["--time-scale", bad]);
+        assert_eq!(run.code, Some(2), "--time-scale {bad:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("--time-scale"),
+            "{bad:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{bad:?} printed {}", run.stdout);
+    }
+}
+
+#[test]
+fn the_time_scale_can_come_from_the_environment() {
+    let lesson = bin("lesson-00-sequential");
+    let out = Command::new(&lesson)
+        .args(["--json"])
+        .env("LESSON_TIME_SCALE", "0.01")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let report = util::Report::parse(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(report.doc["time_scale"], 0.01);
+
+    let bad = Command::new(&lesson)
+        .env("LESSON_TIME_SCALE", "fast")
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--time-scale"));
+}
+
+#[test]
+fn unknown_arguments_exit_2() {
+    let run = util::run(&bin("lesson-01-threads"), &["--threads", "3"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("--threads"), "{}", run.stderr);
+}
+
+#[test]
+fn help_lists_the_shared_options() {
+    let run = util::run(&bin("lesson-01-threads"), &["--help"]);
+    assert_eq!(run.code, Some(0));
+    for option in ["--time-scale", "--no-timeline", "--json"] {
+        assert!(
+            run.stdout.contains(option),
+            "{option} missing:\n{}",
+            run.stdout
+        );
+    }
+    assert!(run.stdout.contains("lesson-01-threads"), "{}", run.stdout);
+}
+
+#[test]
+fn no_timeline_leaves_the_summary() {
+    let run = util::run(
+        &bin("lesson-01-threads"),
+        &["--time-scale", "0.01", "--no-timeline"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("speedup"), "{}", run.stdout);
+    assert!(!run.stdout.contains("timeline"), "{}", run.stdout);
+}
+
+#[test]
+fn a_closed_stdout_ends_the_lesson_quietly() {
+    // As `lesson-00-sequential | head -1`: read one line, close the pipe.
+    let mut child = Command::new(bin("lesson-00-sequential"))
+        .args(["--time-scale", "0.01"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("one line");
+    assert_eq!(first, "Number : 0\n");
+    drop(stdout);
+    let out = util::wait_within(child, Duration::from_secs(10)).expect("exits");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "expected no message, got: {stderr}");
+}
+
+/// Starts a lesson at scale 1 (2 s sleeps), waits for its first line, sends
+/// SIGINT, and returns the first line, the rest of stdout, the exit code,
+/// and how long it took to exit after the signal.
+fn interrupt_after_first_line(
+    lesson: &str,
+    args: &[&str],
+) -> (String, String, Option<i32>, Duration) {
+    let mut child = Command::new(bin(lesson))
+        .args(args)
+        .env_remove("LESSON_TIME_SCALE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("a first line");
+    let pid = Pid::from_raw(i32::try_from(child.id()).expect("pid fits"));
+    signal::kill(pid, Signal::SIGINT).expect("SIGINT sent");
+    let sent = Instant::now();
+    let mut rest = String::new();
+    stdout
+        .read_to_string(&mut rest)
+        .expect("the rest of stdout");
+    let out = util::wait_within(child, Duration::from_secs(10))
+        .expect("exits after SIGINT");
+    (first, rest, out.status.code(), sent.elapsed())
+}
+
+#[test]
+fn ctrl_c_cuts_the_sleep_short_and_shows_what_finished() {
+    let (first, rest, code, took) =
+        interrupt_after_first_line("lesson-00-sequential", &[]);
+    assert_eq!(first, "Number : 0\n");
+    assert_eq!(code, Some(130), "{rest}");
+    // The next line was 2 s away: exiting within 1 s means the sleep was cut.
+    assert!(took < Duration::from_secs(1), "took {took:?} to stop");
+    assert!(
+        rest.contains("interrupted by Ctrl-C: 1 of 9 tasks finished"),
+        "{rest}"
+    );
+    assert!(!rest.contains("Number : 1"), "{rest}");
+    let row = rest
+        .lines()
+        .find(|l| l.starts_with("main "))
+        .unwrap_or_default();
+    assert!(
+        row.contains("[0") && row.ends_with('>'),
+        "finished task and cut task:\n{rest}"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_every_thread() {
+    let (first, rest, code, took) =
+        interrupt_after_first_line("lesson-01-threads", &[]);
+    assert!(
+        first == "Number : 0\n" || first == "letter : a\n",
+        "{first}"
+    );
+    assert_eq!(code, Some(130), "{rest}");
+    assert!(took < Duration::from_secs(1), "took {took:?} to stop");
+    // Both threads print their first line at 2 s; the other one may have
+    // made it before the signal. Nothing else can have.
+    let finished = rest.lines().take_while(|l| !l.is_empty()).count() + 1;
+    let verdict = format!("interrupted by Ctrl-C: {finished} of 9 tasks finished");
+    assert!(
+        finished <= 2 && rest.contains(&verdict),
+        "{verdict}?\n{rest}"
+    );
+    let rows = rest.lines().filter(|l| l.starts_with("thread ")).count();
+    assert_eq!(rows, 2, "{rest}");
+}
