@@ -9,7 +9,8 @@ LESSONS     := $(sort $(notdir $(wildcard lessons/*)))
 LESSON      ?= 00-sequential
 
 .DEFAULT_GOAL := help
-.PHONY: help run run-all build test lint fmt docs docs-serve docs-output tools test-all
+.PHONY: help run run-all build test lint fmt docs docs-serve docs-output overhead tools test-all
+RUNS        ?= 3
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,6 +52,10 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	$(CARGO) build --locked -q --workspace --bins
 	scripts/docs-output.sh lessons/00-sequential/output.txt lesson-00-sequential
 	scripts/docs-output.sh lessons/01-threads/output.txt lesson-01-threads
+
+overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01-threads
+	$(CARGO) build --locked -q --release -p lesson-$(LESSON)
+	scripts/overhead.sh lesson-$(LESSON) $(RUNS)
 
 tools: ## Install the pinned mdbook and mdbook-linkcheck if missing
 	@command -v mdbook >/dev/null && mdbook --version | grep -q 'v$(MDBOOK_VERSION)' || \

@@ -12,7 +12,7 @@ use crate::util::{self, bin};
 
 #[test]
 fn bad_time_scales_exit_2_naming_the_option() {
-    for bad in ["-1", "0", "NaN", "inf", "abc", ""] {
+    for bad in ["-1", "0", "NaN", "inf", "abc", "", "1e308"] {
         let run = util::run(&bin("lesson-00-sequential"), &["--time-scale", bad]);
         assert_eq!(run.code, Some(2), "--time-scale {bad:?}: {}", run.stderr);
         assert!(

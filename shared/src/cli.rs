@@ -84,11 +84,12 @@ mod tests {
         assert_eq!(parse_time_scale("1"), Ok(1.0));
         assert_eq!(parse_time_scale("0.05"), Ok(0.05));
         assert_eq!(parse_time_scale(" 2.5 "), Ok(2.5));
+        assert_eq!(parse_time_scale("1000"), Ok(1000.0));
     }
 
     #[test]
     fn time_scale_rejects_what_cannot_scale_a_sleep() {
-        for bad in ["-1", "0", "NaN", "nan", "inf", "-inf", "abc", "", "1s"] {
+        for bad in ["-1", "0", "NaN", "nan", "inf", "-inf", "abc", "", "1s", "1e308"] {
             assert!(parse_time_scale(bad).is_err(), "{bad:?} was accepted");
         }
     }
