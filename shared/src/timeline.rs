@@ -160,9 +160,19 @@ pub fn short_label(label: &str) -> &str {
     }
 }
 
+/// A tick's label: whole seconds on long axes; on short ones milliseconds
+/// below a second and seconds with the decimals the step needs above it
+/// ("500ms", "1s", "1.5s").
 fn tick_text(at: f64, step: f64) -> String {
-    if step >= 1.0 {
-        format!("{at:.0}s")
+    if step >= 1.0 || at >= 1.0 {
+        let decimals = (-step.log10()).ceil().clamp(0.0, 3.0) as usize;
+        let text = format!("{at:.decimals$}");
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &text
+        };
+        format!("{text}s")
     } else if step >= 0.001 {
         format!("{:.0}ms", at * 1e3)
     } else {
