@@ -6,3 +6,6 @@ mod docs;
 mod kit;
 mod lesson_00;
 mod lesson_01;
+mod lesson_02;
+mod lesson_04;
+mod procs;

@@ -28,6 +28,7 @@
 //! });
 //! ```
 
+pub mod children;
 mod cli;
 mod plan;
 pub mod record;
@@ -90,9 +91,10 @@ pub fn run(plan: Plan, lesson: impl FnOnce()) -> ExitCode {
         let _: NoArgs = args();
     }
     let run = current();
-    run.started.get_or_init(Instant::now);
     let _ = run.plan.set(plan);
     install_ctrlc(run);
+    // The clock starts with the lesson's own code, after the kit's setup.
+    run.started.get_or_init(Instant::now);
     lesson();
     run.finish()
 }
@@ -180,6 +182,13 @@ pub fn record_task(worker: &str, label: &str, start: Duration, end: Duration) {
     rec.add(index, label, start, end);
 }
 
+/// Gives `worker` its row in the timeline now, before it records a task,
+/// so that rows follow the order workers started in (a child process that
+/// dies before finishing anything still shows as an empty row).
+pub fn add_worker(worker: &str) {
+    current().recording().worker(worker);
+}
+
 /// Whether Ctrl-C has been pressed: long-running work checks it to stop early.
 pub fn stopped() -> bool {
     current().stop.requested()
@@ -200,6 +209,14 @@ pub fn options() -> &'static Common {
 pub fn on_exit(cleanup: impl Fn() + Send + Sync + 'static) {
     let mut hooks = EXIT_HOOKS.lock().unwrap_or_else(PoisonError::into_inner);
     hooks.push(Box::new(cleanup));
+}
+
+/// Registers work to do on the first Ctrl-C, as soon as it is pressed:
+/// stopping child processes, for instance, which the kit's sleeps cannot
+/// reach.
+pub fn on_stop(hook: impl Fn() + Send + Sync + 'static) {
+    let mut hooks = STOP_HOOKS.lock().unwrap_or_else(PoisonError::into_inner);
+    hooks.push(Box::new(hook));
 }
 
 /// Ends the process with `code` after running the [`on_exit`] hooks.
@@ -225,6 +242,7 @@ type Hook = Box<dyn Fn() + Send + Sync>;
 static OPTIONS: OnceLock<Common> = OnceLock::new();
 static RUN: OnceLock<Run> = OnceLock::new();
 static EXIT_HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
+static STOP_HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
 
 thread_local! {
     static THIS_THREAD: RefCell<ThisThread> = const { RefCell::new(ThisThread::new()) };
@@ -395,6 +413,10 @@ fn install_ctrlc(run: &'static Run) {
         eprintln!(
             "\n{lesson}: stopping after Ctrl-C (press it again to quit at once)"
         );
+        let hooks = STOP_HOOKS.lock().unwrap_or_else(PoisonError::into_inner);
+        for hook in hooks.iter() {
+            hook();
+        }
     });
     if let Err(err) = installed {
         eprintln!("{}: warning: Ctrl-C will not stop cleanly: {err}", name());

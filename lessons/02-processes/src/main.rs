@@ -1,0 +1,95 @@
+//! Lesson 02: the squares and cubes of the notebook's process cell, each in
+//! its own child process. Like lesson 01's threads they overlap, so the run
+//! takes 7.5 s (the cubes' 5 x 1.5 s) instead of 12.5 s one after another.
+//! Unlike threads, the processes share no memory: each has its own PID and
+//! its own copy of the parent's counter.
+//!
+//! Run it: `cargo run -p lesson-02-processes` (add `-- --time-scale 0.1`
+//! for a quick run, `-- --fail-child cubes` to see a child fail). Watch the
+//! PIDs: the children's parent PID is the lesson's PID. Watch the counter:
+//! each child changes its copy, the parent's stays 0.
+//!
+//! The child is this same binary, started again with a hidden `--role`
+//! argument: Rust has no `fork` in its standard library, and a child finds
+//! its code because it is the same program.
+
+mod child;
+mod protocol;
+
+use std::process::{self, ExitCode};
+
+use child::Role;
+use lesson_kit::children::{self, Child};
+use lesson_kit::{Plan, say};
+
+#[derive(clap::Args, Debug)]
+struct Args {
+    /// Make this child fail after two results, to see the parent report it
+    #[arg(long, value_name = "CHILD")]
+    fail_child: Option<Role>,
+    /// Run as a child process in this role (the parent starts them)
+    #[arg(long, hide = true)]
+    role: Option<Role>,
+    /// The child's copy of the parent's counter
+    #[arg(long, hide = true, default_value_t = 0)]
+    counter: u64,
+}
+
+fn main() -> ExitCode {
+    let args: Args = lesson_kit::args();
+    // ANCHOR: role
+    // Started with --role, this process is a child: run that role and end.
+    if let Some(role) = args.role {
+        return child::run(role, args.counter, args.fail_child == Some(role));
+    }
+    // ANCHOR_END: role
+    // Two workers, one per process: the ideal is the cubes' 5 x 1.5 s.
+    let plan = Plan::new()
+        .worker(Role::Squares.pauses())
+        .worker(Role::Cubes.pauses());
+
+    lesson_kit::run(plan, || {
+        let counter: u64 = 0;
+        say!("parent: pid {}, counter = {counter}", process::id());
+
+        // ANCHOR: spawn
+        let mut running = Vec::new();
+        for (n, role) in [Role::Squares, Role::Cubes].into_iter().enumerate() {
+            let name = format!("process {} ({})", n + 1, role.name());
+            // The child gets a copy of the counter, as text on its command line.
+            let copy = counter.to_string();
+            let mut role_args = vec!["--role", role.name(), "--counter", &copy];
+            if let Some(failing) = args.fail_child {
+                role_args.extend(["--fail-child", failing.name()]);
+            }
+            let command = children::command_for_self(role_args);
+            match command.and_then(|command| Child::spawn(&name, command)) {
+                Ok(mut child) => {
+                    let relay = child::relay(&mut child);
+                    running.push((child, relay));
+                }
+                Err(err) => lesson_kit::fail(format!("cannot start {name}: {err}")),
+            }
+        }
+        // ANCHOR_END: spawn
+
+        // ANCHOR: wait
+        for (mut child, relay) in running {
+            // The relay ends when the child closes its stdout, at its exit.
+            if relay.join().is_err() {
+                lesson_kit::fail(format!("the relay of {} panicked", child.name()));
+            }
+            match child.wait() {
+                Ok(status) if status.success() || lesson_kit::stopped() => {}
+                Ok(status) => lesson_kit::fail(format!(
+                    "{} failed: {}",
+                    child.name(),
+                    children::describe(status)
+                )),
+                Err(err) => lesson_kit::fail(format!("{}: {err}", child.name())),
+            }
+        }
+        say!("parent: counter is still {counter}");
+        // ANCHOR_END: wait
+    })
+}

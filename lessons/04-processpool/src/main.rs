@@ -1,0 +1,122 @@
+//! Lesson 04: the notebook's `ProcessPoolExecutor` cell, with a pool of 3
+//! worker processes. 14 numbers, 2 s each: the workers take them three at a
+//! time, so the run takes 5 rounds of 2 s, 10 s, instead of 28 s.
+//!
+//! Run it: `cargo run -p lesson-04-processpool` (add `-- --time-scale 0.1`
+//! for a 1 s run). Watch the results arrive in the order they complete, not
+//! the order submitted; `--map` prints them in input order instead.
+//!
+//! Beyond Python: `--crash-task 5` makes the worker that first runs task 5
+//! die abruptly. Python's pool breaks for good; this one notices, starts a
+//! new worker, runs the task again and prints all 14 results.
+//! `--poison-task 5` crashes every worker that tries task 5: the pool gives
+//! up on it after a few attempts, reports it, and finishes the other 13.
+
+mod pool;
+mod protocol;
+mod worker;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use lesson_kit::children;
+use lesson_kit::{Plan, say};
+use pool::{Finished, Pool};
+use worker::Crashes;
+
+/// The notebook's numbers.
+const NUMBERS: [u64; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 2, 3, 12, 14];
+/// How long each task takes.
+const PAUSE: Duration = Duration::from_secs(2);
+
+#[derive(clap::Args, Debug)]
+struct Args {
+    /// How many worker processes the pool runs, 1 to 64
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u8).range(1..=64)
+    )]
+    workers: u8,
+    /// Print the results in input order (the pool's map), not as they complete
+    #[arg(long)]
+    map: bool,
+    /// Crash the worker that first runs task N (1 to 14): the pool recovers
+    #[arg(long, value_name = "N", value_parser = task_number())]
+    crash_task: Option<u8>,
+    /// Crash every worker that runs task N (1 to 14): the pool gives up on it
+    #[arg(long, value_name = "N", value_parser = task_number())]
+    poison_task: Option<u8>,
+    /// Run as a worker process (the pool starts them)
+    #[arg(long, hide = true)]
+    worker: bool,
+}
+
+/// Task numbers count from 1 to the last of NUMBERS.
+fn task_number() -> clap::builder::RangedI64ValueParser<u8> {
+    clap::value_parser!(u8).range(1..=NUMBERS.len() as i64)
+}
+
+// ANCHOR: task
+/// The notebook's task, run in a worker: wait 2 s, then the square as text.
+fn square_number(number: u64) -> String {
+    lesson_kit::sleep(PAUSE);
+    format!("Square: {}", number * number)
+}
+// ANCHOR_END: task
+
+fn main() -> ExitCode {
+    let args: Args = lesson_kit::args();
+    let crashes = Crashes {
+        once: args.crash_task.map(usize::from),
+        always: args.poison_task.map(usize::from),
+    };
+    // ANCHOR: worker
+    // Started with --worker, this process serves tasks from its stdin.
+    if args.worker {
+        return worker::serve(square_number, crashes);
+    }
+    // ANCHOR_END: worker
+    // Each task goes to the first worker free: 5 rounds of 2 s on 3 workers.
+    let workers = usize::from(args.workers);
+    let plan = Plan::pool(workers, vec![PAUSE; NUMBERS.len()]);
+
+    lesson_kit::run(plan, || {
+        // ANCHOR: pool
+        // Every worker is this binary again, started in its worker role.
+        let worker_args = crashes.worker_args();
+        let spawn = move || children::command_for_self(&worker_args);
+        let mut pool = match Pool::new(workers, spawn) {
+            Ok(pool) => pool,
+            Err(err) => {
+                return lesson_kit::fail(format!("cannot start the pool: {err}"));
+            }
+        };
+        // ANCHOR_END: pool
+
+        if args.map {
+            // ANCHOR: map
+            // Results in the order of NUMBERS, each once those before it are in.
+            pool.map(&NUMBERS).for_each(show);
+            // ANCHOR_END: map
+        } else {
+            // ANCHOR: submit
+            for number in NUMBERS {
+                pool.submit(number);
+            }
+            // Results as they complete, whichever worker ran them.
+            pool.as_completed().for_each(show);
+            // ANCHOR_END: submit
+        }
+    })
+}
+
+/// Prints a task's result, or reports why it has none.
+fn show(done: Finished) {
+    match done.result {
+        Ok(line) => say!("{line}"),
+        Err(why) => lesson_kit::fail(why),
+    }
+}

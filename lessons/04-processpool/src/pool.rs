@@ -1,0 +1,427 @@
+//! A pool of worker processes fed over pipes, in the manner of Python's
+//! `ProcessPoolExecutor`: `submit` queues a task, `as_completed` yields the
+//! results as they arrive, `map` yields them in input order.
+//!
+//! Unlike Python's pool it survives a worker's death. Every worker has a
+//! thread that reads its stdout and turns each line, and the end of the
+//! pipe, into an event on one channel. The pool's owner drives everything
+//! else from its own thread (sending tasks, starting replacements), so on
+//! Linux each worker's parent-death signal is tied to a thread that lives
+//! as long as the pool. When a worker's pipe ends with a task on it, the
+//! task goes back in the queue for another worker, up to [`MAX_ATTEMPTS`].
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{self, BufRead, BufReader, Write};
+use std::process::{ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread;
+use std::time::Duration;
+
+use lesson_kit::children::{self, Child};
+
+use crate::protocol::{Reply, Request};
+
+/// How many workers may die running one task before the pool gives up on
+/// it: a task that kills every worker must not kill them forever.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// A task the pool is done with: its result line, or why it has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    /// The task's number, counted from 1 in the order submitted.
+    pub task: usize,
+    /// The result line, or the reason the pool gave up.
+    pub result: Result<String, String>,
+}
+
+/// Starts the command for a new worker.
+type Spawn = Box<dyn FnMut() -> io::Result<Command>>;
+
+/// The pool: its workers, the tasks and what is known about each.
+pub struct Pool {
+    size: usize,
+    spawn: Spawn,
+    workers: Vec<Worker>,
+    /// Workers started so far, to number the next one.
+    started: usize,
+    /// The number and the attempts so far of every task submitted.
+    tasks: Vec<(u64, u32)>,
+    /// Indices of the tasks waiting for a worker.
+    queue: VecDeque<usize>,
+    /// Tasks done but not yet handed to the caller.
+    finished: VecDeque<Finished>,
+    /// Tasks submitted and not yet handed to the caller.
+    unreported: usize,
+    sender: Sender<Event>,
+    events: Receiver<Event>,
+    pids: Vec<u32>,
+    recovered: Vec<String>,
+}
+
+/// One worker process and the task it runs.
+struct Worker {
+    id: usize,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    /// The task's index and when it was sent.
+    running: Option<(usize, Duration)>,
+    /// Why the pool stopped this worker, if it did.
+    trouble: Option<String>,
+}
+
+/// What a worker's reader thread saw.
+enum Event {
+    Line(usize, String),
+    Closed(usize),
+}
+
+impl Pool {
+    /// Starts `size` workers, each from the command `spawn` makes.
+    pub fn new(
+        size: usize,
+        spawn: impl FnMut() -> io::Result<Command> + 'static,
+    ) -> io::Result<Self> {
+        let (sender, events) = mpsc::channel();
+        let mut pool = Self {
+            size,
+            spawn: Box::new(spawn),
+            workers: Vec::new(),
+            started: 0,
+            tasks: Vec::new(),
+            queue: VecDeque::new(),
+            finished: VecDeque::new(),
+            unreported: 0,
+            sender,
+            events,
+            pids: Vec::new(),
+            recovered: Vec::new(),
+        };
+        // Present, if empty, in every run's JSON document.
+        lesson_kit::fact("recovered", Vec::<String>::new());
+        for _ in 0..size {
+            pool.start_worker()?;
+        }
+        Ok(pool)
+    }
+
+    /// Queues a task on `number` and returns its task number.
+    pub fn submit(&mut self, number: u64) -> usize {
+        self.tasks.push((number, 0));
+        self.queue.push_back(self.tasks.len() - 1);
+        self.unreported += 1;
+        self.tasks.len()
+    }
+
+    /// The submitted tasks, each as soon as it is done.
+    pub fn as_completed(&mut self) -> impl Iterator<Item = Finished> + '_ {
+        std::iter::from_fn(|| self.next_finished())
+    }
+
+    /// Submits a task per number, and yields them in the numbers' order,
+    /// each as soon as it and every one before it are done.
+    pub fn map(&mut self, numbers: &[u64]) -> impl Iterator<Item = Finished> + '_ {
+        let ids: Vec<usize> = numbers.iter().map(|&n| self.submit(n)).collect();
+        let mut next = ids.first().copied().unwrap_or(1);
+        let mut early = BTreeMap::new();
+        std::iter::from_fn(move || {
+            loop {
+                if let Some(done) = early.remove(&next) {
+                    next += 1;
+                    return Some(done);
+                }
+                let done = self.next_finished()?;
+                early.insert(done.task, done);
+            }
+        })
+    }
+
+    /// Runs the pool until a task is done; `None` when none is left, or
+    /// after Ctrl-C.
+    fn next_finished(&mut self) -> Option<Finished> {
+        loop {
+            if lesson_kit::stopped() {
+                self.queue.clear();
+                self.workers.clear(); // dropping a Child kills and reaps it
+                return None;
+            }
+            self.dispatch();
+            if let Some(done) = self.finished.pop_front() {
+                self.unreported -= 1;
+                return Some(done);
+            }
+            if self.unreported == 0 {
+                return None;
+            }
+            // A task is running, so a worker lives and will answer or die;
+            // Ctrl-C kills the workers, which ends their pipes too.
+            let event = self.events.recv().ok()?;
+            self.handle(event);
+        }
+    }
+
+    /// Starts workers the queue needs, then gives each idle worker a task.
+    fn dispatch(&mut self) {
+        let idle = self.workers.iter().filter(|w| w.running.is_none()).count();
+        let wanted = (self.size - self.workers.len())
+            .min(self.queue.len().saturating_sub(idle));
+        for _ in 0..wanted {
+            if let Err(err) = self.start_worker() {
+                self.notice(format!("cannot start a worker: {err}"));
+                if self.workers.is_empty() {
+                    self.give_up_all(&err.to_string());
+                }
+                break;
+            }
+        }
+        for worker in self.workers.iter_mut().filter(|w| w.running.is_none()) {
+            let Some(index) = self.queue.pop_front() else {
+                break;
+            };
+            let (number, attempts) = &mut self.tasks[index];
+            *attempts += 1;
+            let request = Request {
+                task: index + 1,
+                attempt: *attempts,
+                number: *number,
+            };
+            worker.running = Some((index, lesson_kit::elapsed()));
+            let sent = worker.stdin.as_mut().map(|stdin| {
+                writeln!(stdin, "{}", request.encode()).and_then(|()| stdin.flush())
+            });
+            if let Some(Err(err)) = sent {
+                // Its reader will see the pipe end and report the task lost.
+                worker.trouble = Some(format!("could not be sent its task ({err})"));
+                worker.child.kill();
+            }
+        }
+    }
+
+    fn start_worker(&mut self) -> io::Result<()> {
+        let mut command = (self.spawn)()?;
+        command.stdin(Stdio::piped()).stdout(Stdio::piped());
+        self.started += 1;
+        let id = self.started;
+        let mut child = Child::spawn(&format!("worker {id}"), command)?;
+        let stdout = child.take_stdout();
+        let sender = self.sender.clone();
+        thread::spawn(move || {
+            if let Some(stdout) = stdout {
+                for line in BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if sender.send(Event::Line(id, line)).is_err() {
+                        return; // the pool is gone
+                    }
+                }
+            }
+            let _ = sender.send(Event::Closed(id));
+        });
+        self.pids.push(child.pid());
+        lesson_kit::fact("worker_pids", self.pids.clone());
+        self.workers.push(Worker {
+            id,
+            stdin: child.take_stdin(),
+            child,
+            running: None,
+            trouble: None,
+        });
+        Ok(())
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Line(id, line) => self.on_line(id, &line),
+            Event::Closed(id) => self.on_closed(id),
+        }
+    }
+
+    fn on_line(&mut self, id: usize, line: &str) {
+        // A worker the pool has let go of may still have lines in flight.
+        let Some(worker) = self.workers.iter_mut().find(|w| w.id == id) else {
+            return;
+        };
+        let running = worker.running.map(|(index, _)| index + 1);
+        match Reply::decode(line) {
+            Ok(reply) if running == Some(reply.task) => {
+                if let Some((_, start)) = worker.running.take() {
+                    let end = lesson_kit::elapsed();
+                    lesson_kit::record_task(
+                        worker.child.name(),
+                        &reply.line,
+                        start,
+                        end,
+                    );
+                }
+                self.finished.push_back(Finished {
+                    task: reply.task,
+                    result: Ok(reply.line),
+                });
+            }
+            // A worker that talks nonsense cannot be trusted with the task:
+            // stop it, and its reader reports the task lost.
+            Ok(reply) => {
+                worker.trouble =
+                    Some(format!("answered task {} it was not given", reply.task));
+                worker.child.kill();
+            }
+            Err(err) => {
+                worker.trouble = Some(format!("sent garbage ({err})"));
+                worker.child.kill();
+            }
+        }
+    }
+
+    // ANCHOR: closed
+    /// A worker's stdout has ended: the worker exited, crashed or was
+    /// stopped. A task it was running goes back in the queue, unless it has
+    /// already ended [`MAX_ATTEMPTS`] workers.
+    fn on_closed(&mut self, id: usize) {
+        let Some(at) = self.workers.iter().position(|w| w.id == id) else {
+            return;
+        };
+        let mut worker = self.workers.remove(at);
+        // The pipe ends as the process exits: kill only reaps it here, and
+        // the status says how it died.
+        let status = worker.child.kill();
+        if lesson_kit::stopped() {
+            return;
+        }
+        let who = format!("{} (pid {})", worker.child.name(), worker.child.pid());
+        let how = worker.trouble.take().unwrap_or_else(|| match status {
+            Some(status) => format!("died ({})", children::describe(status)),
+            None => "vanished".to_owned(),
+        });
+        let Some((index, _)) = worker.running else {
+            self.notice(format!("{who} {how} while idle"));
+            return;
+        };
+        let (number, attempts) = self.tasks[index];
+        let task = format!("task {} (number {number})", index + 1);
+        if attempts < MAX_ATTEMPTS {
+            self.notice(format!(
+                "{task} was lost: {who} {how}; running it again on a new worker"
+            ));
+            self.queue.push_front(index);
+        } else {
+            self.finished.push_back(Finished {
+                task: index + 1,
+                result: Err(format!(
+                    "{task} failed: it ended {attempts} workers, the last one \
+                     {who} {how}; giving up"
+                )),
+            });
+        }
+    }
+    // ANCHOR_END: closed
+
+    /// Reports what the pool recovered from: on stderr at once, and in the
+    /// JSON document's `recovered`.
+    fn notice(&mut self, text: String) {
+        eprintln!("{}: {text}", lesson_kit::name());
+        self.recovered.push(text);
+        lesson_kit::fact("recovered", self.recovered.clone());
+    }
+
+    /// With no worker left and none to be started, every queued task fails.
+    fn give_up_all(&mut self, why: &str) {
+        while let Some(index) = self.queue.pop_front() {
+            self.finished.push_back(Finished {
+                task: index + 1,
+                result: Err(format!("task {} was never run: {why}", index + 1)),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pool whose workers are small shell scripts that speak the protocol,
+    /// so that each way a worker can misbehave is easy to stage.
+    fn pool_of(size: usize, script: &'static str) -> Pool {
+        let spawn = move || {
+            let mut command = Command::new("sh");
+            command.args(["-c", script]);
+            Ok(command)
+        };
+        Pool::new(size, spawn).expect("sh starts")
+    }
+
+    fn results(
+        finished: impl Iterator<Item = Finished>,
+    ) -> Vec<Result<String, String>> {
+        finished.map(|done| done.result).collect()
+    }
+
+    #[test]
+    fn map_returns_every_result_in_input_order() {
+        let mut pool = pool_of(
+            2,
+            r#"while read word task try n; do echo "done $task Square: $((n*n))"; done"#,
+        );
+        let got = results(pool.map(&[3, 1, 2]));
+        let want = ["Square: 9", "Square: 1", "Square: 4"].map(|s| Ok(s.to_owned()));
+        assert_eq!(got, want);
+        assert!(pool.recovered.is_empty());
+    }
+
+    #[test]
+    fn a_task_whose_worker_dies_runs_again_on_a_new_worker() {
+        // The worker kills itself on the first try at task 2.
+        let mut pool = pool_of(
+            1,
+            r#"while read word task try n; do
+                 if [ "$task" = 2 ] && [ "$try" = 1 ]; then kill -9 $$; fi
+                 echo "done $task ok $n"
+               done"#,
+        );
+        let got = results(pool.map(&[1, 2, 3]));
+        let want = ["ok 1", "ok 2", "ok 3"].map(|s| Ok(s.to_owned()));
+        assert_eq!(got, want);
+        assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
+        assert!(pool.recovered[0].contains("task 2 (number 2) was lost"));
+        assert!(pool.recovered[0].contains("killed by SIGKILL"));
+        assert_eq!(pool.pids.len(), 2, "the worker and its replacement");
+    }
+
+    #[test]
+    fn garbage_from_a_worker_is_reported_and_the_task_given_up() {
+        let mut pool = pool_of(1, r#"while read line; do echo "forty-two"; done"#);
+        let got = results(pool.map(&[7]));
+        let [Err(why)] = got.as_slice() else {
+            panic!("expected one failure, got {got:?}");
+        };
+        assert!(why.starts_with("task 1 (number 7) failed"), "{why}");
+        assert!(why.contains("sent garbage"), "{why}");
+        assert_eq!(pool.recovered.len(), (MAX_ATTEMPTS - 1) as usize);
+    }
+
+    #[test]
+    fn an_answer_to_the_wrong_task_is_not_taken() {
+        let mut pool =
+            pool_of(1, r#"while read line; do echo "done 99 Square: 1"; done"#);
+        let got = results(pool.as_completed_after(&[1]));
+        assert!(
+            matches!(&got[..], [Err(why)] if why.contains("not given")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_pool_that_cannot_start_says_why() {
+        let spawn = || Ok(Command::new("/nonexistent/worker"));
+        assert!(Pool::new(2, spawn).is_err());
+    }
+
+    impl Pool {
+        fn as_completed_after(
+            &mut self,
+            numbers: &[u64],
+        ) -> impl Iterator<Item = Finished> {
+            for &number in numbers {
+                self.submit(number);
+            }
+            self.as_completed()
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Child processes, for the lessons that start them (02 and 04).
+//!
+//! A lesson's child is the lesson's own binary started again with a role
+//! argument: no second program to build, no shell. This module holds what
+//! both sides need so that the lessons show only the concurrency:
+//!
+//! - the parent builds the command with [`command_for_self`] (the time scale
+//!   travels with it) and keeps each child in a [`Child`], which kills and
+//!   reaps it when dropped: on a normal end, an error or a panic;
+//! - the first Ctrl-C kills every live child, and so do the kit's own exits
+//!   (a closed stdout, a second Ctrl-C), which skip destructors;
+//! - the child calls [`start_child`] first: it ignores Ctrl-C (its parent
+//!   stops it) and dies with its parent.
+
+use std::io;
+use std::os::unix::process::{ExitStatusExt, parent_id};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::{Mutex, Once, PoisonError};
+use std::time::Duration;
+
+use nix::sys::signal::{self, SigSet, Signal};
+use nix::unistd::Pid;
+
+/// The environment variable that tells a child its parent's PID, so that it
+/// can tell whether its parent died before it was ready to notice.
+pub const PARENT_PID_ENV: &str = "LESSON_PARENT_PID";
+
+/// PIDs of the children alive now, for the kill on Ctrl-C and on the kit's
+/// own exits.
+static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+// ANCHOR: command
+/// A command that runs this lesson's binary again with `args`, passing the
+/// time scale on. Its stdin and stdout are pipes to the parent; its stderr
+/// is the parent's, so a child's error message reaches the terminal.
+pub fn command_for_self<I, S>(args: I) -> io::Result<Command>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .args(args)
+        .arg("--time-scale")
+        .arg(crate::options().time_scale.to_string())
+        .env(PARENT_PID_ENV, std::process::id().to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    Ok(command)
+}
+// ANCHOR_END: command
+
+/// A running child process, named for the timeline ("process 1 (squares)").
+/// Dropping it kills the child and waits for it, so that no child outlives
+/// the lesson and none is left a zombie.
+#[derive(Debug)]
+pub struct Child {
+    name: String,
+    inner: std::process::Child,
+}
+
+impl Child {
+    /// Starts `command` as a child called `name`.
+    pub fn spawn(name: &str, mut command: Command) -> io::Result<Self> {
+        let mut child = Self {
+            name: name.to_owned(),
+            inner: command.spawn()?,
+        };
+        register(child.pid());
+        crate::add_worker(name);
+        // A Ctrl-C between the caller's last check and the registration
+        // would have missed this child: stop it now instead.
+        if crate::stopped() {
+            child.kill();
+        }
+        Ok(child)
+    }
+
+    /// The child's name, as its timeline row shows it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The child's process ID.
+    pub fn pid(&self) -> u32 {
+        self.inner.id()
+    }
+
+    /// The child's stdin pipe, taken out to write to it.
+    pub fn take_stdin(&mut self) -> Option<std::process::ChildStdin> {
+        self.inner.stdin.take()
+    }
+
+    /// The child's stdout pipe, taken out to read it (usually on a thread).
+    pub fn take_stdout(&mut self) -> Option<std::process::ChildStdout> {
+        self.inner.stdout.take()
+    }
+
+    /// Waits for the child to exit and returns its exit status. After
+    /// Ctrl-C the kit has killed it, so this returns promptly.
+    pub fn wait(&mut self) -> io::Result<ExitStatus> {
+        let status = self.inner.wait();
+        unregister(self.pid());
+        status
+    }
+
+    /// Kills the child (SIGKILL) and waits for it; returns its exit status.
+    pub fn kill(&mut self) -> Option<ExitStatus> {
+        // Killing a child that has already exited is harmless: std knows.
+        let _ = self.inner.kill();
+        self.wait().ok()
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Says how a child ended, in words: "exit status 3", "killed by SIGABRT".
+pub fn describe(status: ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("exit status {code}");
+    }
+    match status.signal().map(Signal::try_from) {
+        Some(Ok(signal)) => format!("killed by {signal}"),
+        Some(Err(_)) => format!("killed by signal {}", status.signal().unwrap_or(0)),
+        None => status.to_string(),
+    }
+}
+
+fn register(pid: u32) {
+    static HOOKS: Once = Once::new();
+    HOOKS.call_once(|| {
+        crate::on_stop(kill_live);
+        crate::on_exit(kill_live);
+    });
+    LIVE.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(pid);
+}
+
+fn unregister(pid: u32) {
+    LIVE.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|&live| live != pid);
+}
+
+/// Kills every live child. Their [`Child`] handles reap them; if the
+/// process is ending instead, the children die with it all the same.
+fn kill_live() {
+    let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+    for &pid in live.iter() {
+        if let Ok(pid) = i32::try_from(pid) {
+            let _ = signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+    }
+}
+
+// ANCHOR: start_child
+/// Prepares this process to be a well-behaved child; call it first in the
+/// child's role.
+///
+/// - Ctrl-C in a terminal reaches the whole process group, the children
+///   too. A child ignores it (blocks SIGINT) and leaves the stopping to its
+///   parent, which knows what finished.
+/// - On Linux the child asks to be killed when its parent dies
+///   (`PR_SET_PDEATHSIG`), then checks that the parent is still the one that
+///   started it: if the parent died before the request, no signal will come.
+pub fn start_child() {
+    let _ = SigSet::from(Signal::SIGINT).thread_block();
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+    let expected = std::env::var(PARENT_PID_ENV).ok();
+    if let Some(expected) = expected.and_then(|pid| pid.parse::<u32>().ok())
+        && parent_id() != expected
+    {
+        std::process::exit(1);
+    }
+}
+// ANCHOR_END: start_child
+
+/// Ends this child when its stdin closes, for a child that reads nothing
+/// from its parent: a closed pipe is how it learns, on any Unix, that the
+/// parent is gone.
+pub fn exit_when_stdin_closes() {
+    std::thread::spawn(|| {
+        let _ = io::copy(&mut io::stdin().lock(), &mut io::sink());
+        std::process::exit(1);
+    });
+}
+
+/// Prints `line` as the lesson's output on behalf of a child, and records
+/// the task it ends under the worker `worker`, from `start` to now. After
+/// Ctrl-C it does nothing: the task did not finish in time.
+pub fn relay(worker: &str, line: String, start: Duration) {
+    if crate::stopped() {
+        return;
+    }
+    crate::record_task(worker, &line, start, crate::elapsed());
+    crate::say(line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_names_codes_and_signals() {
+        assert_eq!(describe(ExitStatus::from_raw(3 << 8)), "exit status 3");
+        assert_eq!(describe(ExitStatus::from_raw(6)), "killed by SIGABRT");
+        assert_eq!(describe(ExitStatus::from_raw(9)), "killed by SIGKILL");
+    }
+
+    #[test]
+    fn a_dropped_child_is_killed_and_reaped() {
+        let mut command = Command::new("sleep");
+        command.arg("30");
+        let child = Child::spawn("sleeper", command).expect("sleep starts");
+        let pid = child.pid();
+        assert!(LIVE.lock().unwrap().contains(&pid));
+        drop(child);
+        assert!(!LIVE.lock().unwrap().contains(&pid));
+        // Reaped: the PID no longer names any process, not even a zombie.
+        let pid = Pid::from_raw(i32::try_from(pid).unwrap());
+        assert!(signal::kill(pid, None).is_err());
+    }
+}

@@ -1,0 +1,194 @@
+//! Lesson 04: a pool of worker processes. The results, the time against the
+//! plan for several pool sizes, a crash the pool recovers from, a task that
+//! kills every worker, and no worker left running after any of it.
+
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{self, Signal};
+use nix::unistd::Pid;
+
+use crate::procs;
+use crate::util::{self, SCALE, assert_lines_eq, assert_same_lines, bin};
+
+const LESSON: &str = "lesson-04-processpool";
+const NUMBERS: [u64; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 2, 3, 12, 14];
+/// Each task's sleep at scale 1.
+const TASK_MS: f64 = 2000.0;
+
+fn squares() -> Vec<String> {
+    NUMBERS
+        .iter()
+        .map(|n| format!("Square: {}", n * n))
+        .collect()
+}
+
+fn scale() -> String {
+    SCALE.to_string()
+}
+
+fn pids(report: &util::Report) -> Vec<u64> {
+    let pids = report.doc["worker_pids"].as_array().expect("worker_pids");
+    pids.iter().map(|p| p.as_u64().expect("a pid")).collect()
+}
+
+/// Runs the pool with `workers` and checks the results and the time: 14
+/// equal tasks on `workers` workers take ceil(14 / workers) rounds.
+fn check_pool_size(workers: usize) {
+    let args = ["--time-scale", &scale(), "--workers", &workers.to_string()];
+    let (pid, report, _) = procs::report_with_pid(&bin(LESSON), &args, 0);
+    assert_same_lines(&squares(), &report.lines());
+    let rounds = NUMBERS.len().div_ceil(workers) as f64;
+    let ideal = rounds * TASK_MS * SCALE;
+    let sequential = NUMBERS.len() as f64 * TASK_MS * SCALE;
+    assert!(
+        (report.ms("ideal_ms") - ideal).abs() < 1e-6,
+        "ideal for {workers}"
+    );
+    assert!((report.ms("sequential_ms") - sequential).abs() < 1e-6);
+    report.assert_near_ideal();
+    let speedup = sequential / report.ms("elapsed_ms");
+    let least = sequential / (ideal + util::TOLERANCE_MS);
+    assert!(speedup >= least, "speedup {speedup} with {workers} workers");
+
+    let worker_pids = pids(&report);
+    assert_eq!(worker_pids.len(), workers, "one process per worker");
+    assert!(
+        !worker_pids.contains(&u64::from(pid)),
+        "a worker is the lesson"
+    );
+    let rows = report.by_worker();
+    assert_eq!(rows.len(), workers, "{rows:?}");
+    procs::assert_none_left(pid, &[]);
+}
+
+#[test]
+fn three_workers_square_fourteen_numbers_in_five_rounds() {
+    check_pool_size(3);
+}
+
+#[test]
+fn one_worker_takes_as_long_as_running_them_in_turn() {
+    check_pool_size(1);
+}
+
+#[test]
+fn five_workers_take_three_rounds() {
+    check_pool_size(5);
+}
+
+#[test]
+fn map_gives_the_results_in_input_order() {
+    let report = util::report(&bin(LESSON), &["--time-scale", &scale(), "--map"], 0);
+    assert_lines_eq(&squares(), &report.lines());
+    report.assert_near_ideal();
+}
+
+#[test]
+fn a_pool_size_out_of_range_is_a_usage_error() {
+    for bad in ["0", "65", "three", "-1"] {
+        let run = util::run(&bin(LESSON), &["--workers", bad]);
+        assert_eq!(run.code, Some(2), "--workers {bad}: {}", run.stderr);
+        assert!(run.stderr.contains("--workers"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_crashed_worker_is_replaced_and_its_task_run_again() {
+    let args = ["--time-scale", &scale(), "--crash-task", "5"];
+    let (pid, report, stderr) = procs::report_with_pid(&bin(LESSON), &args, 0);
+    assert_same_lines(&squares(), &report.lines());
+    let recovered = util::strings(&report.doc["recovered"]);
+    assert_eq!(recovered.len(), 1, "{recovered:?}");
+    assert!(
+        recovered[0].contains("task 5 (number 5) was lost"),
+        "{recovered:?}"
+    );
+    assert!(recovered[0].contains("SIGABRT"), "{recovered:?}");
+    assert!(
+        stderr.contains(&recovered[0]),
+        "the notice is on stderr: {stderr}"
+    );
+    assert_eq!(pids(&report).len(), 4, "three workers and one replacement");
+    assert!(util::strings(&report.doc["errors"]).is_empty());
+    procs::assert_none_left(pid, &[]);
+}
+
+#[test]
+fn a_poisoned_task_is_given_up_and_the_rest_still_arrive() {
+    let began = Instant::now();
+    let args = ["--time-scale", &scale(), "--poison-task", "5"];
+    let (pid, report, _) = procs::report_with_pid(&bin(LESSON), &args, 1);
+    // The crashes cost no sleep: the run still takes about five rounds.
+    assert!(
+        began.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        began.elapsed()
+    );
+    let mut expected = squares();
+    expected.retain(|line| line != "Square: 25");
+    assert_same_lines(&expected, &report.lines());
+    let errors = util::strings(&report.doc["errors"]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("task 5 (number 5) failed"),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("giving up"), "{errors:?}");
+    // Two recoveries, then the third death gives up.
+    assert_eq!(util::strings(&report.doc["recovered"]).len(), 2);
+    procs::assert_none_left(pid, &[]);
+}
+
+#[test]
+fn ctrl_c_stops_the_pool_and_leaves_no_worker() {
+    // A slower scale, so that the run is still going when the signal lands.
+    let mut child = procs::start(&bin(LESSON), &["--time-scale", "0.2"]);
+    let pid = child.id();
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().and_then(Result::ok);
+    assert!(
+        first.is_some_and(|l| l.starts_with("Square: ")),
+        "no first result"
+    );
+    let running = procs::started_by(pid);
+    assert_eq!(running.len(), 3, "workers: {running:?}");
+
+    signal::kill(Pid::from_raw(pid as i32), Signal::SIGINT).expect("SIGINT");
+    let rest =
+        std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let out = util::wait_within(child, Duration::from_secs(1))
+        .expect("the lesson did not exit within 1 s of SIGINT");
+    assert_eq!(out.status.code(), Some(130));
+    let rest = rest.join().expect("reader");
+    assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:?}");
+    procs::assert_none_left(pid, &running);
+}
+
+#[test]
+fn workers_die_with_a_killed_pool() {
+    // SIGKILL gives the lesson no chance to clean up: the workers must go
+    // on their own (the parent-death signal on Linux, else their stdin).
+    let mut child = procs::start(&bin(LESSON), &["--time-scale", "0.2"]);
+    let pid = child.id();
+    let stdout = child.stdout.take().expect("stdout");
+    // Kept open to the end: a closed stdout would end the lesson early.
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().and_then(Result::ok);
+    assert!(
+        first.is_some_and(|l| l.starts_with("Square: ")),
+        "no first result"
+    );
+    let running = procs::started_by(pid);
+    assert_eq!(running.len(), 3, "workers: {running:?}");
+
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    assert!(
+        procs::all_stop_within(&running, Duration::from_secs(2)),
+        "workers outlived their pool: {:?}",
+        procs::started_by(pid)
+    );
+    drop(lines);
+}
