@@ -58,7 +58,6 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/04-processpool/output-poison.txt lesson-04-processpool --poison-task 5
 
 overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01-threads
-	$(CARGO) build --locked -q --release -p lesson-$(LESSON)
 	scripts/overhead.sh lesson-$(LESSON) $(RUNS)
 
 tools: ## Install the pinned mdbook and mdbook-linkcheck if missing

@@ -2,7 +2,8 @@
 # Writes the run a chapter shows: `docs-output.sh OUT PACKAGE [ARGS...]`
 # runs the lesson at full time (as a learner would with cargo run) and
 # writes OUT, whose first line is the command. What changes from run to run
-# without meaning is normalised, so that rerunning it changes nothing:
+# without meaning is normalised, so that a rerun changes only what really
+# varies (the order of lines printed at the same instant by two workers):
 # `pid 1234` becomes `pid <pid>`, times are rounded to 10 ms, and the
 # overhead (a fraction of a millisecond, different every run) becomes a
 # bound: `< 1 ms`. Needs the binaries built (make does it).

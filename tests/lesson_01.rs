@@ -11,15 +11,14 @@ fn run_lesson() -> util::Report {
     util::report(&bin("lesson-01-threads"), &["--time-scale", &scale()], 0)
 }
 
-/// Each worker's lines are exactly one of the two functions' lines, in order.
+/// Thread 1 (spawned first) printed the numbers, thread 2 the letters,
+/// each in order.
 fn assert_one_function_per_thread(report: &util::Report) {
     let workers = report.by_worker();
-    assert_eq!(workers.len(), 2, "two workers expected: {workers:?}");
-    let mut sequences: Vec<Vec<String>> = workers.into_values().collect();
-    sequences.sort();
-    // "Number ..." sorts before "letter ..." (uppercase first).
-    util::assert_lines_eq(&util::number_lines(), &sequences[0]);
-    util::assert_lines_eq(&util::letter_lines(), &sequences[1]);
+    let names: Vec<&String> = workers.keys().collect();
+    assert_eq!(names, ["thread 1", "thread 2"], "{workers:?}");
+    util::assert_lines_eq(&util::number_lines(), &workers["thread 1"]);
+    util::assert_lines_eq(&util::letter_lines(), &workers["thread 2"]);
 }
 
 #[test]
@@ -98,11 +97,15 @@ fn the_timeline_shows_two_overlapping_rows() {
         .filter(|l| l.starts_with("thread "))
         .collect();
     assert_eq!(rows.len(), 2, "{}", run.stdout);
-    let mut bars: Vec<usize> = rows.iter().map(|r| r.matches('[').count()).collect();
-    bars.sort_unstable();
+    // Rows in spawn order: the numbers thread, then the letters thread.
+    assert!(rows[0].starts_with("thread 1") && rows[1].starts_with("thread 2"));
+    let bars: Vec<usize> = rows.iter().map(|r| r.matches('[').count()).collect();
     assert_eq!(bars, [4, 5], "{}", run.stdout);
-    // Both rows start their first bar in the same column: side by side.
-    assert_eq!(rows[0].find('['), rows[1].find('['), "{}", run.stdout);
+    // Both rows start their first bar at the same time, within a column (a
+    // thread may wait a few milliseconds for a core): side by side.
+    let starts: Vec<usize> = rows.iter().filter_map(|r| r.find('[')).collect();
+    assert_eq!(starts.len(), 2, "{}", run.stdout);
+    assert!(starts[0].abs_diff(starts[1]) <= 1, "{}", run.stdout);
 }
 
 #[test]

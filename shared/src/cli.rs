@@ -69,11 +69,17 @@ const MAX_TIME_SCALE: f64 = 1000.0;
 
 /// Accepts a number above 0 and at most [`MAX_TIME_SCALE`].
 pub(crate) fn parse_time_scale(text: &str) -> Result<f64, String> {
-    let scale: f64 = text.trim().parse().map_err(|_| "not a number".to_owned())?;
+    // The value may come from LESSON_TIME_SCALE: say so, or the learner
+    // looks for a --time-scale they never typed.
+    let from = "(from --time-scale, or LESSON_TIME_SCALE in the environment)";
+    let scale: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a number {from}"))?;
     // Written so that NaN, which fails every comparison, is refused too.
     if !(scale > 0.0 && scale <= MAX_TIME_SCALE) {
         return Err(format!(
-            "must be above 0 and at most {MAX_TIME_SCALE} (1 keeps the notebook's timings)"
+            "must be above 0 and at most {MAX_TIME_SCALE} {from}"
         ));
     }
     Ok(scale)

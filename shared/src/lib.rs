@@ -138,15 +138,21 @@ pub fn say(line: String) {
         return;
     }
     let now = run.elapsed();
-    let mut rec = run.recording();
-    if let Some(task) = THIS_THREAD.with_borrow_mut(|this| this.open_task.take()) {
-        rec.close(task, &line, now);
+    // Holding stdout while recording keeps the printed order and `lines`
+    // the same; the recording's lock is let go before writing, so a slow
+    // reader of stdout does not hold up the sleepers, which need it.
+    let mut stdout = io::stdout().lock();
+    {
+        let mut rec = run.recording();
+        if let Some(task) = THIS_THREAD.with_borrow_mut(|this| this.open_task.take())
+        {
+            rec.close(task, &line, now);
+        }
+        rec.lines.push(line.clone());
     }
-    // Printing under the lock keeps stdout in the same order as `lines`.
     if !run.options.json {
-        write_stdout(&format!("{line}\n"));
+        write_to(&mut stdout, &format!("{line}\n"));
     }
-    rec.lines.push(line);
 }
 
 /// Ends this thread's open task with `label` without printing anything: for
@@ -249,6 +255,9 @@ thread_local! {
 }
 
 /// What the kit knows about the current thread.
+///
+/// Dropped when the thread ends, normally or by a panic: a task still open
+/// then is recorded as cut short where it stopped.
 struct ThisThread {
     worker: Option<usize>,
     open_task: Option<usize>,
@@ -264,24 +273,36 @@ impl ThisThread {
         }
     }
 
-    /// This thread's row in the timeline: its name if it has one ("main"
-    /// for the main thread), else "thread N" in the order threads first
-    /// record something.
+    /// This thread's row in the timeline, added on first use: named after
+    /// the thread ("main" for the main thread), or "thread N" in the order
+    /// the threads were spawned.
     fn worker(&mut self, rec: &mut Recording) -> usize {
-        *self
-            .worker
-            .get_or_insert_with(|| match thread::current().name() {
-                Some(name) => rec.worker(name),
-                None => {
-                    let unnamed = rec
-                        .workers
-                        .iter()
-                        .filter(|w| w.starts_with("thread "))
-                        .count();
-                    rec.worker(&format!("thread {}", unnamed + 1))
-                }
-            })
+        *self.worker.get_or_insert_with(|| {
+            let this = thread::current();
+            match this.name() {
+                Some(name) => rec.add_row(name),
+                None => rec.add_unnamed_thread(spawn_order(this.id())),
+            }
+        })
     }
+}
+
+impl Drop for ThisThread {
+    fn drop(&mut self) {
+        if let (Some(task), Some(run)) = (self.open_task.take(), RUN.get()) {
+            let now = run.elapsed();
+            run.recording().abandon(task, now);
+        }
+    }
+}
+
+/// A key that grows with each thread spawned. Thread ids are handed out by
+/// a counter; std prints the number (`ThreadId(3)`) but has no stable way
+/// to read it yet. Only the order of rows depends on it.
+fn spawn_order(id: thread::ThreadId) -> u64 {
+    let text = format!("{id:?}");
+    let digits = text.trim_start_matches("ThreadId(").trim_end_matches(')');
+    digits.parse().unwrap_or(u64::MAX)
 }
 
 /// The state of the one run in this process.
@@ -327,7 +348,8 @@ impl Run {
 
     fn finish(&self) -> ExitCode {
         let elapsed = self.elapsed();
-        let rec = self.recording().clone();
+        let mut rec = self.recording().clone();
+        rec.number_threads();
         let plan = self.plan.get().cloned().unwrap_or_default();
         let scale = self.options.time_scale;
         let facts = Facts {
@@ -375,13 +397,17 @@ impl Stop {
         self.requested.load(Ordering::SeqCst)
     }
 
-    /// Sets the flag and wakes every sleeper; returns whether it was set before.
-    fn request(&self) -> bool {
-        let before = self.requested.swap(true, Ordering::SeqCst);
+    /// Sets the flag; returns whether it was set before. Sleepers notice
+    /// at their deadline, or at once after [`Stop::wake_all`].
+    fn raise(&self) -> bool {
+        self.requested.swap(true, Ordering::SeqCst)
+    }
+
+    /// Wakes every sleeper to look at the flag.
+    fn wake_all(&self) {
         // Taking the lock means no sleeper is between its check and its wait.
         let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         self.wake.notify_all();
-        before
     }
 
     /// Waits until `deadline`; returns `false` if a stop came first.
@@ -406,7 +432,9 @@ impl Stop {
 fn install_ctrlc(run: &'static Run) {
     let installed = ctrlc::set_handler(move || {
         let lesson = name();
-        if run.stop.request() {
+        // The flag goes up first: from now on, a sleep that ends or a child
+        // that dies is known to be part of the stop, not a failure.
+        if run.stop.raise() {
             eprintln!("{lesson}: stopped at once");
             exit(i32::from(EXIT_INTERRUPTED));
         }
@@ -417,6 +445,8 @@ fn install_ctrlc(run: &'static Run) {
         for hook in hooks.iter() {
             hook();
         }
+        // Waking the sleepers last puts this message before the summary.
+        run.stop.wake_all();
     });
     if let Err(err) = installed {
         eprintln!("{}: warning: Ctrl-C will not stop cleanly: {err}", name());
@@ -426,7 +456,10 @@ fn install_ctrlc(run: &'static Run) {
 /// Writes to stdout. A closed pipe (`| head -3`) ends the lesson quietly, as
 /// command-line tools do; any other write error is reported.
 fn write_stdout(text: &str) {
-    let mut stdout = io::stdout().lock();
+    write_to(&mut io::stdout().lock(), text);
+}
+
+fn write_to(stdout: &mut impl Write, text: &str) {
     if let Err(err) = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
@@ -463,11 +496,51 @@ mod tests {
                 (slept_fully, began.elapsed())
             })
         };
-        assert!(!stop.request());
-        assert!(stop.request(), "a second request reports the first");
+        assert!(!stop.raise());
+        assert!(stop.raise(), "a second raise reports the first");
+        stop.wake_all();
         let (slept_fully, took) = sleeper.join().expect("sleeper thread");
         assert!(!slept_fully);
         assert!(took < Duration::from_secs(10), "took {took:?}");
+    }
+
+    #[test]
+    fn back_to_back_sleeps_never_end_early() {
+        let pause = Duration::from_millis(10);
+        let began = Instant::now();
+        for _ in 0..5 {
+            assert!(sleep(pause));
+        }
+        assert!(began.elapsed() >= pause * 5, "took {:?}", began.elapsed());
+    }
+
+    #[test]
+    fn a_sleep_after_other_work_takes_its_full_length() {
+        let pause = Duration::from_millis(20);
+        assert!(sleep(pause));
+        // Work between two sleeps, longer than the slack: the next sleep
+        // must count from now, not from the previous deadline.
+        thread::sleep(CHAIN_SLACK * 3);
+        let began = Instant::now();
+        assert!(sleep(pause));
+        assert!(began.elapsed() >= pause, "took {:?}", began.elapsed());
+    }
+
+    #[test]
+    fn a_thread_that_panics_leaves_its_task_ended_but_unfinished() {
+        let name = "panics on purpose";
+        let panicking = thread::Builder::new().name(name.to_owned()).spawn(|| {
+            sleep(Duration::from_millis(1));
+            panic!("on purpose, mid-task");
+        });
+        let joined = panicking.expect("a thread").join();
+        assert!(joined.is_err());
+        let rec = current().recording();
+        let row = rec.workers.iter().position(|w| w == name).expect("its row");
+        let tasks: Vec<_> = rec.spans.iter().filter(|s| s.worker == row).collect();
+        assert_eq!(tasks.len(), 1);
+        assert!(!tasks[0].finished);
+        assert!(tasks[0].end.is_some(), "the task ended with its thread");
     }
 
     #[test]

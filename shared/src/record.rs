@@ -13,8 +13,12 @@ pub struct Span {
     pub label: String,
     /// Time since the lesson started.
     pub start: Duration,
-    /// `None` while the task runs, and for good if Ctrl-C cut it short.
+    /// When it ended: `None` while it runs, and for good if Ctrl-C stopped
+    /// the lesson while it ran on the main thread.
     pub end: Option<Duration>,
+    /// Whether it ended with its line. A task that ended without one was
+    /// cut short: by Ctrl-C, or by a panic on its thread.
+    pub finished: bool,
 }
 
 /// Everything a run has recorded so far.
@@ -28,6 +32,9 @@ pub struct Recording {
     pub lines: Vec<String>,
     /// Failures reported with [`crate::fail`].
     pub errors: Vec<String>,
+    /// Rows of threads that have no name, each with a key that orders
+    /// threads by when they were spawned; see [`Recording::number_threads`].
+    pub unnamed_threads: Vec<(u64, usize)>,
 }
 
 impl Recording {
@@ -42,6 +49,45 @@ impl Recording {
         }
     }
 
+    /// Adds a row of its own for a thread, even if another thread has the
+    /// same name, and returns its index.
+    pub fn add_row(&mut self, name: &str) -> usize {
+        self.workers.push(name.to_owned());
+        self.workers.len() - 1
+    }
+
+    /// Adds a row for a thread without a name. `spawn_order` is any key
+    /// that grows with each thread spawned; the row is named by
+    /// [`Recording::number_threads`].
+    pub fn add_unnamed_thread(&mut self, spawn_order: u64) -> usize {
+        let index = self.add_row("thread");
+        self.unnamed_threads.push((spawn_order, index));
+        index
+    }
+
+    /// Names the unnamed threads' rows "thread 1", "thread 2", ... in the
+    /// order the threads were spawned, and puts their rows in that order,
+    /// whichever thread happened to record something first.
+    pub fn number_threads(&mut self) {
+        let mut rows: Vec<usize> =
+            self.unnamed_threads.iter().map(|t| t.1).collect();
+        rows.sort_unstable();
+        let mut by_spawn = self.unnamed_threads.clone();
+        by_spawn.sort_unstable();
+        // new_row[old] is where the thread that had row `old` goes.
+        let mut new_row: Vec<usize> = (0..self.workers.len()).collect();
+        for (n, (&row, &(_, old))) in rows.iter().zip(&by_spawn).enumerate() {
+            new_row[old] = row;
+            self.workers[row] = format!("thread {}", n + 1);
+        }
+        for span in &mut self.spans {
+            span.worker = new_row[span.worker];
+        }
+        for thread in &mut self.unnamed_threads {
+            thread.1 = new_row[thread.1];
+        }
+    }
+
     /// Opens a task span for `worker` and returns its index.
     pub fn open(&mut self, worker: usize, start: Duration) -> usize {
         self.spans.push(Span {
@@ -49,6 +95,7 @@ impl Recording {
             label: String::new(),
             start,
             end: None,
+            finished: false,
         });
         self.spans.len() - 1
     }
@@ -57,6 +104,14 @@ impl Recording {
     pub fn close(&mut self, index: usize, label: &str, end: Duration) {
         if let Some(span) = self.spans.get_mut(index) {
             span.label = label.to_owned();
+            span.end = Some(end);
+            span.finished = true;
+        }
+    }
+
+    /// Ends the span at `index` without its line: the task was cut short.
+    pub fn abandon(&mut self, index: usize, end: Duration) {
+        if let Some(span) = self.spans.get_mut(index).filter(|s| !s.finished) {
             span.end = Some(end);
         }
     }
@@ -76,7 +131,7 @@ impl Recording {
 
     /// Spans that ended with their line.
     pub fn finished(&self) -> impl Iterator<Item = &Span> {
-        self.spans.iter().filter(|span| span.end.is_some())
+        self.spans.iter().filter(|span| span.finished)
     }
 }
 
@@ -108,6 +163,50 @@ mod tests {
         assert_eq!(rec.spans[first].label, "Number : 0");
         assert_eq!(rec.spans[first].end, Some(ms(100)));
         assert_eq!(rec.spans[second].end, None);
+    }
+
+    #[test]
+    fn an_abandoned_span_ends_but_does_not_finish() {
+        let mut rec = Recording::default();
+        let worker = rec.worker("thread 1");
+        let task = rec.open(worker, ms(0));
+        rec.abandon(task, ms(30));
+        assert_eq!(rec.spans[task].end, Some(ms(30)));
+        assert_eq!(rec.finished().count(), 0);
+        // A finished task stays finished.
+        let done = rec.open(worker, ms(40));
+        rec.close(done, "Number : 1", ms(50));
+        rec.abandon(done, ms(60));
+        assert_eq!(rec.spans[done].end, Some(ms(50)));
+        assert_eq!(rec.finished().count(), 1);
+    }
+
+    #[test]
+    fn threads_are_numbered_in_spawn_order_not_first_come() {
+        let mut rec = Recording::default();
+        let main = rec.add_row("main");
+        // The thread spawned second (key 7) records something first.
+        let second = rec.add_unnamed_thread(7);
+        let first = rec.add_unnamed_thread(4);
+        rec.add(first, "Number : 0", ms(0), ms(100));
+        rec.add(second, "letter : a", ms(0), ms(100));
+        rec.add(main, "done", ms(100), ms(101));
+        rec.number_threads();
+        assert_eq!(rec.workers, ["main", "thread 1", "thread 2"]);
+        let row_of = |label: &str| {
+            let span = rec.spans.iter().find(|s| s.label == label).expect("a span");
+            rec.workers[span.worker].clone()
+        };
+        assert_eq!(row_of("Number : 0"), "thread 1");
+        assert_eq!(row_of("letter : a"), "thread 2");
+        assert_eq!(row_of("done"), "main");
+    }
+
+    #[test]
+    fn threads_with_one_name_keep_rows_of_their_own() {
+        let mut rec = Recording::default();
+        assert_ne!(rec.add_row("worker"), rec.add_row("worker"));
+        assert_eq!(rec.workers.len(), 2);
     }
 
     #[test]

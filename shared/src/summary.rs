@@ -7,6 +7,7 @@ use std::time::Duration;
 /// The figures a summary is made of, already multiplied by the time scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
+    /// From the lesson's start to its end, measured.
     pub elapsed: Duration,
     /// The busiest worker's sleeps; `None` for a lesson without a plan.
     pub ideal: Option<Duration>,
@@ -21,6 +22,12 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// Whether every planned task printed its line. If not (Ctrl-C, a
+    /// panic, a failure), a speedup would compare different amounts of work.
+    pub fn complete(&self) -> bool {
+        !self.interrupted && self.finished >= self.planned
+    }
+
     /// Sequential time over elapsed: how many times faster than in turn.
     pub fn speedup(&self) -> Option<f64> {
         let sequential = self.sequential?;
@@ -44,12 +51,11 @@ impl Facts {
 /// The summary as printed, one figure per line.
 pub fn render(facts: &Facts) -> String {
     let mut out = String::new();
+    let finished = format!("{} of {} tasks finished", facts.finished, facts.planned);
     if facts.interrupted {
-        let _ = writeln!(
-            out,
-            "interrupted by Ctrl-C: {} of {} tasks finished",
-            facts.finished, facts.planned
-        );
+        let _ = writeln!(out, "interrupted by Ctrl-C: {finished}");
+    } else if !facts.complete() {
+        let _ = writeln!(out, "incomplete: {finished}");
     }
     let _ = writeln!(out, "elapsed     {:>10}", seconds(facts.elapsed));
     if let Some(ideal) = facts.ideal {
@@ -66,7 +72,7 @@ pub fn render(facts: &Facts) -> String {
             seconds(sequential)
         );
     }
-    if let (Some(speedup), false) = (facts.speedup(), facts.interrupted) {
+    if let (Some(speedup), true) = (facts.speedup(), facts.complete()) {
         let best = facts
             .ideal_speedup()
             .map_or(String::new(), |b| format!(" (ideal {b:.2}x)"));
@@ -76,7 +82,7 @@ pub fn render(facts: &Facts) -> String {
             format!("{speedup:.2}x")
         );
     }
-    if let (Some(overhead), false) = (facts.overhead(), facts.interrupted) {
+    if let (Some(overhead), true) = (facts.overhead(), facts.complete()) {
         let _ = writeln!(
             out,
             "overhead    {:>10}   elapsed - ideal",
@@ -147,6 +153,22 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("speedup"), "{text}");
+    }
+
+    #[test]
+    fn a_run_with_unfinished_tasks_says_so_and_claims_no_speedup() {
+        let mut f = facts(10.0);
+        f.finished = 7;
+        assert!(!f.complete());
+        let text = render(&f);
+        assert!(
+            text.starts_with("incomplete: 7 of 9 tasks finished"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("speedup") && !text.contains("overhead"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ const MAX_NAME: usize = 20;
 
 /// Draws the timeline of `rec` from 0 to `total` in at most `width` columns
 /// (a floor of a few columns for the bars applies to very narrow widths).
-/// Spans still open (cut short by Ctrl-C) are drawn up to `total`, ending `>`.
+/// A task that did not finish (Ctrl-C, a panic) ends in `>`, where it
+/// stopped, or at `total` if it never did.
 pub fn render(rec: &Recording, total: Duration, width: usize) -> String {
     let name_width = rec
         .workers
@@ -48,10 +49,11 @@ pub fn render(rec: &Recording, total: Duration, width: usize) -> String {
         }
         let name: String = name.chars().take(name_width).collect();
         let bars: String = row.into_iter().collect();
-        let _ = writeln!(out, "{name:<name_width$}  {}", bars.trim_end());
+        let row = format!("{name:<name_width$}  {bars}");
+        let _ = writeln!(out, "{}", row.trim_end());
     }
-    if rec.spans.iter().any(|span| span.end.is_none()) {
-        let _ = writeln!(out, "{margin}[--> a task cut short by Ctrl-C");
+    if rec.spans.iter().any(|span| !span.finished) {
+        let _ = writeln!(out, "{margin}[--> a task that did not finish");
     }
     out
 }
@@ -137,7 +139,7 @@ fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) {
         .column(span.end.unwrap_or(axis.total))
         .clamp(start + 1, row.len());
     let width = end - start;
-    let cut = span.end.is_none();
+    let cut = !span.finished;
     if width == 1 {
         row[start] = if cut { '>' } else { '#' };
         return;
@@ -289,9 +291,35 @@ mod tests {
             .unwrap_or_default();
         assert!(row.starts_with("main  [0"), "{text}");
         assert!(row.ends_with('>'), "{text}");
-        assert!(text.contains("cut short by Ctrl-C"), "{text}");
+        assert!(text.contains("a task that did not finish"), "{text}");
         let whole = render(&two_threads(), secs(10.0), 80);
-        assert!(!whole.contains("Ctrl-C"), "{whole}");
+        assert!(!whole.contains("did not finish"), "{whole}");
+    }
+
+    #[test]
+    fn a_task_abandoned_midway_stops_where_it_stopped() {
+        let mut rec = Recording::default();
+        let thread = rec.worker("thread 1");
+        let task = rec.open(thread, secs(0.0));
+        rec.abandon(task, secs(5.0));
+        let text = render(&rec, secs(10.0), 80);
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("thread 1"))
+            .unwrap_or_default();
+        let axis = text.lines().nth(2).unwrap_or_default();
+        // Halfway along the axis, not at its end.
+        let half = axis.find('+').unwrap_or(0) + (axis.trim_end().len() - 10) / 2;
+        assert!(row.ends_with('>'), "{text}");
+        assert!(row.len().abs_diff(half + 1) <= 1, "{text}");
+    }
+
+    #[test]
+    fn a_worker_without_tasks_has_an_empty_row() {
+        let mut rec = two_threads();
+        rec.worker("thread 3");
+        let text = render(&rec, secs(10.0), 80);
+        assert!(text.lines().any(|l| l == "thread 3"), "{text}");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use std::process::ExitCode;
 use std::thread;
 
-use lesson_00_sequential::{PAUSE, letter_pauses, number_pauses};
+use lesson_00_sequential::{LETTERS, NUMBERS, PAUSE, letter_pauses, number_pauses};
 use lesson_kit::{Plan, say, sleep};
 
 fn main() -> ExitCode {
@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         // Each closure returns a value: the JoinHandle's type says which.
         let numbers: thread::JoinHandle<u32> = thread::spawn(|| {
             let mut sum = 0;
-            for i in 0..4 {
+            for i in 0..NUMBERS {
                 sleep(PAUSE);
                 say!("Number : {i}");
                 sum += i;
@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         });
         let letters: thread::JoinHandle<String> = thread::spawn(|| {
             let mut seen = String::new();
-            for letter in "abcde".chars() {
+            for letter in LETTERS.chars() {
                 sleep(PAUSE);
                 say!("letter : {letter}");
                 seen.push(letter);

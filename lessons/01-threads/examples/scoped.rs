@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 use std::thread;
 
-use lesson_00_sequential::{PAUSE, letter_pauses, number_pauses};
+use lesson_00_sequential::{LETTERS, NUMBERS, PAUSE, letter_pauses, number_pauses};
 use lesson_kit::{Plan, say, sleep};
 
 fn main() -> ExitCode {
@@ -20,8 +20,8 @@ fn main() -> ExitCode {
     lesson_kit::run(plan, || {
         // ANCHOR: scope
         // Local data, owned by this function: no Arc, no clone.
-        let numbers: Vec<u32> = (0..4).collect();
-        let letters = String::from("abcde");
+        let numbers: Vec<u32> = (0..NUMBERS).collect();
+        let letters = String::from(LETTERS);
         let mut letters_printed = 0;
 
         thread::scope(|s| {
