@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::procs::normalise_pids;
 use crate::util::{self, bin};
 
 fn root() -> &'static Path {
@@ -67,33 +68,6 @@ fn recorded_lines(text: &str) -> (String, Vec<String>) {
         .map(str::to_owned)
         .collect();
     (command, body)
-}
-
-/// Replaces each `pid <digits>` with `pid <pid>`, as `make docs-output` does.
-fn normalise_pids(line: &str) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(at) = rest.find("pid ") {
-        out.push_str(&rest[..at + 4]);
-        rest = &rest[at + 4..];
-        let digits =
-            rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if digits > 0 {
-            out.push_str("<pid>");
-            rest = &rest[digits..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[test]
-fn the_pid_normaliser_matches_the_script() {
-    assert_eq!(
-        normalise_pids("squares: pid 4242, parent pid 17"),
-        "squares: pid <pid>, parent pid <pid>"
-    );
-    assert_eq!(normalise_pids("Number : 0"), "Number : 0");
 }
 
 #[test]

@@ -1,14 +1,12 @@
 //! What every lesson does through the kit, tried on lessons 00 and 01:
 //! argument errors, `--no-timeline`, a closed stdout, and Ctrl-C.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use nix::sys::signal::{self, Signal};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
 
-use crate::util::{self, bin};
+use crate::util::{self, Interrupted, Running, bin};
 
 #[test]
 fn bad_time_scales_exit_2_naming_the_option() {
@@ -80,60 +78,36 @@ fn no_timeline_leaves_the_summary() {
 #[test]
 fn a_closed_stdout_ends_the_lesson_quietly() {
     // As `lesson-00-sequential | head -1`: read one line, close the pipe.
-    let mut child = Command::new(bin("lesson-00-sequential"))
-        .args(["--time-scale", "0.01"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("one line");
-    assert_eq!(first, "Number : 0\n");
-    drop(stdout);
-    let out = util::wait_within(child, Duration::from_secs(10)).expect("exits");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.is_empty(), "expected no message, got: {stderr}");
+    let mut lesson =
+        Running::start(&bin("lesson-00-sequential"), &["--time-scale", "0.01"]);
+    assert_eq!(lesson.next_line().as_deref(), Some("Number : 0"));
+    let run = lesson.close_stdout_and_wait(Duration::from_secs(10));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "expected no message, got: {}",
+        run.stderr
+    );
 }
 
-/// Starts a lesson at scale 1 (2 s sleeps), waits for its first line, sends
-/// SIGINT, and returns the first line, the rest of stdout, the exit code,
-/// and how long it took to exit after the signal.
-fn interrupt_after_first_line(
-    lesson: &str,
-    args: &[&str],
-) -> (String, String, Option<i32>, Duration) {
-    let mut child = Command::new(bin(lesson))
-        .args(args)
-        .env_remove("LESSON_TIME_SCALE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("a first line");
-    let pid = Pid::from_raw(i32::try_from(child.id()).expect("pid fits"));
-    signal::kill(pid, Signal::SIGINT).expect("SIGINT sent");
-    let sent = Instant::now();
-    let mut rest = String::new();
-    stdout
-        .read_to_string(&mut rest)
-        .expect("the rest of stdout");
-    let out = util::wait_within(child, Duration::from_secs(10))
-        .expect("exits after SIGINT");
-    (first, rest, out.status.code(), sent.elapsed())
+/// Starts a lesson at scale 1 (2 s sleeps), waits for its first line, and
+/// sends SIGINT; the lesson must exit within a second.
+fn interrupt_after_first_line(lesson: &str) -> (String, Interrupted) {
+    let mut running = Running::start(&bin(lesson), &[]);
+    let first = running.next_line().expect("a first line");
+    (
+        first,
+        running.signal_and_wait(Signal::SIGINT, Duration::from_secs(1)),
+    )
 }
 
 #[test]
 fn ctrl_c_cuts_the_sleep_short_and_shows_what_finished() {
-    let (first, rest, code, took) =
-        interrupt_after_first_line("lesson-00-sequential", &[]);
-    assert_eq!(first, "Number : 0\n");
-    assert_eq!(code, Some(130), "{rest}");
+    let (first, stopped) = interrupt_after_first_line("lesson-00-sequential");
+    let rest = stopped.rest.join("\n");
+    assert_eq!(first, "Number : 0");
+    assert_eq!(stopped.code, Some(130), "{rest}");
     // The next line was 2 s away: exiting within 1 s means the sleep was cut.
-    assert!(took < Duration::from_secs(1), "took {took:?} to stop");
     assert!(
         rest.contains("interrupted by Ctrl-C: 1 of 9 tasks finished"),
         "{rest}"
@@ -151,14 +125,10 @@ fn ctrl_c_cuts_the_sleep_short_and_shows_what_finished() {
 
 #[test]
 fn ctrl_c_stops_every_thread() {
-    let (first, rest, code, took) =
-        interrupt_after_first_line("lesson-01-threads", &[]);
-    assert!(
-        first == "Number : 0\n" || first == "letter : a\n",
-        "{first}"
-    );
-    assert_eq!(code, Some(130), "{rest}");
-    assert!(took < Duration::from_secs(1), "took {took:?} to stop");
+    let (first, stopped) = interrupt_after_first_line("lesson-01-threads");
+    let rest = stopped.rest.join("\n");
+    assert!(first == "Number : 0" || first == "letter : a", "{first}");
+    assert_eq!(stopped.code, Some(130), "{rest}");
     // Both threads print their first line at 2 s; the other one may have
     // made it before the signal. Nothing else can have.
     let finished = rest.lines().take_while(|l| !l.is_empty()).count() + 1;

@@ -2,14 +2,12 @@
 //! PID and its own copy of the parent's counter, and nothing left running
 //! afterwards.
 
-use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
-use nix::sys::signal::{self, Signal};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
 
 use crate::procs::{self, normalise_pids, pids_in};
-use crate::util::{self, SCALE, assert_lines_eq, assert_same_lines, bin};
+use crate::util::{self, Running, SCALE, assert_lines_eq, assert_same_lines, bin};
 
 const LESSON: &str = "lesson-02-processes";
 
@@ -128,27 +126,18 @@ fn a_bad_child_name_is_a_usage_error() {
 #[test]
 fn ctrl_c_stops_both_children_and_exits_130() {
     // A slower scale, so that the run is still going when the signal lands.
-    let mut child = procs::start(&bin(LESSON), &["--time-scale", "0.2"]);
-    let pid = child.id();
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
+    let mut lesson = Running::start(&bin(LESSON), &["--time-scale", "0.2"]);
+    let pid = lesson.pid;
     // The first result means both children are running.
-    let first = lines
-        .by_ref()
-        .map(|line| line.expect("a line"))
+    let first = std::iter::from_fn(|| lesson.next_line())
         .find(|line| line.starts_with("Square:") || line.starts_with("Cube:"));
     assert!(first.is_some(), "no result before the end");
     let running = procs::started_by(pid);
     assert_eq!(running.len(), 2, "children: {running:?}");
 
-    signal::kill(Pid::from_raw(pid as i32), Signal::SIGINT).expect("SIGINT");
-    // Drain the rest on a thread so the lesson never blocks on a full pipe.
-    let rest =
-        std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
-    let out = util::wait_within(child, Duration::from_secs(1))
-        .expect("the lesson did not exit within 1 s of SIGINT");
-    assert_eq!(out.status.code(), Some(130));
-    let rest = rest.join().expect("reader");
+    let stopped = lesson.signal_and_wait(Signal::SIGINT, Duration::from_secs(1));
+    assert_eq!(stopped.code, Some(130));
+    let rest = stopped.rest;
     assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:?}");
     procs::assert_none_left(pid, &running);
 }

@@ -2,14 +2,12 @@
 //! plan for several pool sizes, a crash the pool recovers from, a task that
 //! kills every worker, and no worker left running after any of it.
 
-use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{self, Signal};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
 
 use crate::procs;
-use crate::util::{self, SCALE, assert_lines_eq, assert_same_lines, bin};
+use crate::util::{self, Running, SCALE, assert_lines_eq, assert_same_lines, bin};
 
 const LESSON: &str = "lesson-04-processpool";
 const NUMBERS: [u64; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 2, 3, 12, 14];
@@ -143,25 +141,11 @@ fn a_poisoned_task_is_given_up_and_the_rest_still_arrive() {
 #[test]
 fn ctrl_c_stops_the_pool_and_leaves_no_worker() {
     // A slower scale, so that the run is still going when the signal lands.
-    let mut child = procs::start(&bin(LESSON), &["--time-scale", "0.2"]);
-    let pid = child.id();
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().and_then(Result::ok);
-    assert!(
-        first.is_some_and(|l| l.starts_with("Square: ")),
-        "no first result"
-    );
-    let running = procs::started_by(pid);
-    assert_eq!(running.len(), 3, "workers: {running:?}");
-
-    signal::kill(Pid::from_raw(pid as i32), Signal::SIGINT).expect("SIGINT");
-    let rest =
-        std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
-    let out = util::wait_within(child, Duration::from_secs(1))
-        .expect("the lesson did not exit within 1 s of SIGINT");
-    assert_eq!(out.status.code(), Some(130));
-    let rest = rest.join().expect("reader");
+    let (lesson, running) = start_pool_and_wait_for_a_result();
+    let pid = lesson.pid;
+    let stopped = lesson.signal_and_wait(Signal::SIGINT, Duration::from_secs(1));
+    assert_eq!(stopped.code, Some(130));
+    let rest = stopped.rest;
     assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:?}");
     procs::assert_none_left(pid, &running);
 }
@@ -170,25 +154,29 @@ fn ctrl_c_stops_the_pool_and_leaves_no_worker() {
 fn workers_die_with_a_killed_pool() {
     // SIGKILL gives the lesson no chance to clean up: the workers must go
     // on their own (the parent-death signal on Linux, else their stdin).
-    let mut child = procs::start(&bin(LESSON), &["--time-scale", "0.2"]);
-    let pid = child.id();
-    let stdout = child.stdout.take().expect("stdout");
-    // Kept open to the end: a closed stdout would end the lesson early.
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().and_then(Result::ok);
-    assert!(
-        first.is_some_and(|l| l.starts_with("Square: ")),
-        "no first result"
-    );
-    let running = procs::started_by(pid);
-    assert_eq!(running.len(), 3, "workers: {running:?}");
-
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
+    let (lesson, running) = start_pool_and_wait_for_a_result();
+    let pid = lesson.pid;
+    // The lesson's stdout stays open until it is gone: a closed stdout
+    // would end it early, on its own terms.
+    let stopped = lesson.signal_and_wait(Signal::SIGKILL, Duration::from_secs(1));
+    assert_eq!(stopped.code, None, "killed by a signal, no exit code");
     assert!(
         procs::all_stop_within(&running, Duration::from_secs(2)),
         "workers outlived their pool: {:?}",
         procs::started_by(pid)
     );
-    drop(lines);
+}
+
+/// Starts the pool at scale 0.2 (each task 400 ms) and waits for its first
+/// result, when all three workers are running; returns it and their PIDs.
+fn start_pool_and_wait_for_a_result() -> (Running, Vec<u32>) {
+    let mut lesson = Running::start(&bin(LESSON), &["--time-scale", "0.2"]);
+    let first = lesson.next_line();
+    assert!(
+        first.is_some_and(|l| l.starts_with("Square: ")),
+        "no first result"
+    );
+    let running = procs::started_by(lesson.pid);
+    assert_eq!(running.len(), 3, "workers: {running:?}");
+    (lesson, running)
 }

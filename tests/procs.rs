@@ -9,10 +9,9 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{Report, Run};
+use crate::util::{self, Report, Run};
 
 /// The state letter of a process (`R`, `S`, `Z`...) from `/proc/PID/stat`,
 /// or `None` if there is no such process.
@@ -74,18 +73,6 @@ pub fn all_stop_within(pids: &[u32], limit: Duration) -> bool {
     true
 }
 
-/// Starts a lesson with `args`, stdout piped and stdin closed.
-pub fn start(program: &Path, args: &[&str]) -> Child {
-    Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .env_remove("LESSON_TIME_SCALE")
-        .spawn()
-        .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()))
-}
-
 /// Runs a lesson with `--json` and `args` to the end; returns its PID, its
 /// report and its stderr, after checking its exit code.
 pub fn report_with_pid(
@@ -95,7 +82,9 @@ pub fn report_with_pid(
 ) -> (u32, Report, String) {
     let mut all = vec!["--json"];
     all.extend_from_slice(args);
-    let child = start(program, &all);
+    let child = util::command(program, &all)
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
     let pid = child.id();
     let run = Run::from(child.wait_with_output().expect("waiting for the lesson"));
     assert_eq!(run.code, Some(code), "exit code\nstderr:\n{}", run.stderr);

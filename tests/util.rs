@@ -3,8 +3,9 @@
 //! notebook cell implies, showing both side by side when they differ.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Lines};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -84,15 +85,86 @@ impl From<Output> for Run {
     }
 }
 
-/// Runs a program to the end with `args`, stdin closed.
-pub fn run(program: &Path, args: &[&str]) -> Run {
-    Command::new(program)
+/// A command for a program with `args`: stdin closed, stdout and stderr
+/// piped, and no time scale inherited from the environment.
+pub fn command(program: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(program);
+    command
         .args(args)
         .stdin(Stdio::null())
-        .env_remove("LESSON_TIME_SCALE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env_remove("LESSON_TIME_SCALE");
+    command
+}
+
+/// Runs a program to the end with `args`.
+pub fn run(program: &Path, args: &[&str]) -> Run {
+    command(program, args)
         .output()
         .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()))
         .into()
+}
+
+/// A lesson still running, read line by line as it prints, so that a test
+/// can act (send a signal, look for children) at a known point of the run.
+pub struct Running {
+    pub child: Child,
+    pub pid: u32,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+/// What a lesson printed after it was interrupted, and how it ended.
+pub struct Interrupted {
+    pub rest: Vec<String>,
+    pub code: Option<i32>,
+}
+
+impl Running {
+    pub fn start(program: &Path, args: &[&str]) -> Self {
+        let mut child = command(program, args)
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let pid = child.id();
+        Self {
+            child,
+            pid,
+            lines: BufReader::new(stdout).lines(),
+        }
+    }
+
+    /// The next line printed, or `None` at the end of the output.
+    pub fn next_line(&mut self) -> Option<String> {
+        self.lines.next().and_then(Result::ok)
+    }
+
+    /// Closes the lesson's stdout, as `| head` does once it has enough,
+    /// and waits at most `limit` for the lesson to exit.
+    pub fn close_stdout_and_wait(self, limit: Duration) -> Run {
+        drop(self.lines);
+        let out = wait_within(self.child, limit)
+            .unwrap_or_else(|| panic!("no exit within {limit:?} of closing stdout"));
+        out.into()
+    }
+
+    /// Sends `signal` (SIGINT is Ctrl-C) and waits at most `limit` for the
+    /// lesson to exit; panics if it does not. Stdout is read on another
+    /// thread meanwhile, so the lesson never blocks on a full pipe.
+    pub fn signal_and_wait(self, signal: Signal, limit: Duration) -> Interrupted {
+        let pid = Pid::from_raw(i32::try_from(self.pid).expect("a pid fits in i32"));
+        signal::kill(pid, signal).expect("the signal is sent");
+        let lines = self.lines;
+        let reader =
+            std::thread::spawn(move || lines.map_while(Result::ok).collect());
+        let out = wait_within(self.child, limit)
+            .unwrap_or_else(|| panic!("no exit within {limit:?} of {signal}"));
+        let rest = reader.join().expect("the stdout reader");
+        Interrupted {
+            rest,
+            code: out.status.code(),
+        }
+    }
 }
 
 /// Runs a program with `--json` and returns its report, after checking that
