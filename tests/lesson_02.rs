@@ -2,10 +2,6 @@
 //! PID and its own copy of the parent's counter, and nothing left running
 //! afterwards.
 
-use std::time::Duration;
-
-use nix::sys::signal::Signal;
-
 use crate::procs::{self, normalise_pids, pids_in};
 use crate::util::{self, Running, SCALE, assert_lines_eq, assert_same_lines, bin};
 
@@ -134,12 +130,7 @@ fn ctrl_c_stops_both_children_and_exits_130() {
     assert!(first.is_some(), "no result before the end");
     let running = procs::started_by(pid);
     assert_eq!(running.len(), 2, "children: {running:?}");
-
-    let stopped = lesson.signal_and_wait(Signal::SIGINT, Duration::from_secs(1));
-    assert_eq!(stopped.code, Some(130));
-    let rest = stopped.rest;
-    assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:?}");
-    procs::assert_none_left(pid, &running);
+    procs::assert_ctrl_c_leaves_nothing(lesson, &running);
 }
 
 #[test]

@@ -11,7 +11,9 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::util::{self, Report, Run};
+use nix::sys::signal::Signal;
+
+use crate::util::{self, Report, Run, Running};
 
 /// The state letter of a process (`R`, `S`, `Z`...) from `/proc/PID/stat`,
 /// or `None` if there is no such process.
@@ -57,6 +59,18 @@ pub fn assert_none_left(parent: u32, pids: &[u32]) {
         strays.is_empty(),
         "children of {parent} still running: {strays:?}"
     );
+}
+
+/// Sends Ctrl-C to a running lesson and checks that it ends as the kit
+/// promises: within a second, with status 130, saying it was interrupted,
+/// and with none of its `children` left running.
+pub fn assert_ctrl_c_leaves_nothing(lesson: Running, children: &[u32]) {
+    let pid = lesson.pid;
+    let stopped = lesson.signal_and_wait(Signal::SIGINT, Duration::from_secs(1));
+    assert_eq!(stopped.code, Some(130));
+    let rest = stopped.rest;
+    assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:?}");
+    assert_none_left(pid, children);
 }
 
 /// Waits until none of `pids` is running, for at most `limit`; returns
