@@ -373,12 +373,18 @@ impl Run {
                 ));
             }
         }
-        if facts.interrupted {
-            ExitCode::from(EXIT_INTERRUPTED)
-        } else if rec.errors.is_empty() {
-            ExitCode::SUCCESS
+        ExitCode::from(self.status())
+    }
+
+    /// The exit status the run has earned so far: 130 after Ctrl-C, 1 after
+    /// a failure, else 0.
+    fn status(&self) -> u8 {
+        if self.stop.requested() {
+            EXIT_INTERRUPTED
+        } else if self.recording().errors.is_empty() {
+            0
         } else {
-            ExitCode::FAILURE
+            1
         }
     }
 }
@@ -464,8 +470,9 @@ fn write_to(stdout: &mut impl Write, text: &str) {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
+        // Quiet, but not hiding a failure or a Ctrl-C that came before.
         if err.kind() == io::ErrorKind::BrokenPipe {
-            exit(0);
+            exit(i32::from(current().status()));
         }
         eprintln!("{}: cannot write the output: {err}", name());
         exit(1);
