@@ -91,13 +91,14 @@ fn a_closed_stdout_ends_the_lesson_quietly() {
 }
 
 /// Starts a lesson at scale 1 (2 s sleeps), waits for its first line, and
-/// sends SIGINT; the lesson must exit within a second.
+/// presses Ctrl-C (SIGINT to its process group, as a terminal does); the
+/// lesson must exit within a second.
 fn interrupt_after_first_line(lesson: &str) -> (String, Interrupted) {
     let mut running = Running::start(&bin(lesson), &[]);
     let first = running.next_line().expect("a first line");
     (
         first,
-        running.signal_and_wait(Signal::SIGINT, Duration::from_secs(1)),
+        running.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1)),
     )
 }
 

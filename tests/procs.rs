@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
-use crate::util::{self, Report, Run, Running};
+use crate::util::{Report, Running};
 
 /// The state letter of a process (`R`, `S`, `Z`...) from `/proc/PID/stat`,
 /// or `None` if there is no such process.
@@ -49,11 +49,18 @@ pub fn started_by(parent: u32) -> Vec<u32> {
         .collect()
 }
 
-/// Asserts that none of `pids`, and no process the lesson `parent` started,
-/// is still running.
+/// Asserts that the lesson `parent` left nothing behind: each of `pids` is
+/// gone entirely, reaped by the lesson (a zombie means the lesson exited
+/// without waiting for it), and no other process it started still runs.
 pub fn assert_none_left(parent: u32, pids: &[u32]) {
-    let running: Vec<u32> = pids.iter().copied().filter(|&pid| alive(pid)).collect();
-    assert!(running.is_empty(), "children still running: {running:?}");
+    let left: Vec<(u32, char)> = pids
+        .iter()
+        .filter_map(|&pid| Some((pid, state(pid)?)))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "children left behind (pid, state): {left:?}"
+    );
     let strays = started_by(parent);
     assert!(
         strays.is_empty(),
@@ -61,12 +68,14 @@ pub fn assert_none_left(parent: u32, pids: &[u32]) {
     );
 }
 
-/// Sends Ctrl-C to a running lesson and checks that it ends as the kit
-/// promises: within a second, with status 130, saying it was interrupted,
-/// and with none of its `children` left running.
+/// Presses Ctrl-C, as in a terminal (SIGINT to the lesson and its
+/// children), and checks that the lesson ends as the kit promises: within
+/// a second, with status 130, saying it was interrupted, and with none of
+/// its `children` left behind.
 pub fn assert_ctrl_c_leaves_nothing(lesson: Running, children: &[u32]) {
     let pid = lesson.pid;
-    let stopped = lesson.signal_and_wait(Signal::SIGINT, Duration::from_secs(1));
+    let stopped =
+        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1));
     assert_eq!(stopped.code, Some(130));
     let rest = stopped.rest;
     assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:?}");
@@ -96,11 +105,9 @@ pub fn report_with_pid(
 ) -> (u32, Report, String) {
     let mut all = vec!["--json"];
     all.extend_from_slice(args);
-    let child = util::command(program, &all)
-        .spawn()
-        .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
-    let pid = child.id();
-    let run = Run::from(child.wait_with_output().expect("waiting for the lesson"));
+    let lesson = Running::start(program, &all);
+    let pid = lesson.pid;
+    let run = lesson.finish_within(Duration::from_secs(60));
     assert_eq!(run.code, Some(code), "exit code\nstderr:\n{}", run.stderr);
     (pid, Report::parse(&run.stdout), run.stderr)
 }

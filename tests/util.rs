@@ -3,10 +3,13 @@
 //! notebook cell implies, showing both side by side when they differ.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{BufRead, BufReader, Lines};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -53,6 +56,10 @@ pub fn target_dir() -> &'static Path {
         }
         let status = build.status().expect("cargo runs");
         assert!(status.success(), "building the lessons failed");
+        // Children that a lesson leaves behind come to this process rather
+        // than to PID 1: they stay visible (as zombies, since nothing here
+        // reaps them) for the tests that look for leftovers.
+        nix::sys::prctl::set_child_subreaper(true).expect("a subreaper");
         dir
     })
 }
@@ -108,62 +115,139 @@ pub fn run(program: &Path, args: &[&str]) -> Run {
 
 /// A lesson still running, read line by line as it prints, so that a test
 /// can act (send a signal, look for children) at a known point of the run.
+///
+/// It runs in a process group of its own, with the children it starts, as
+/// a command started from a terminal does, so that a signal can go to the
+/// whole group as Ctrl-C in a terminal sends it.
 pub struct Running {
     pub child: Child,
     pub pid: u32,
-    lines: Lines<BufReader<ChildStdout>>,
+    /// `None` once the test has closed it.
+    lines: Option<Lines<BufReader<ChildStdout>>>,
+    stderr: StderrFile,
 }
 
-/// What a lesson printed after it was interrupted, and how it ended.
+/// What a lesson printed after it was signalled, and how it ended.
 pub struct Interrupted {
     pub rest: Vec<String>,
     pub code: Option<i32>,
+    pub stderr: String,
 }
 
 impl Running {
     pub fn start(program: &Path, args: &[&str]) -> Self {
+        let stderr = StderrFile::new();
         let mut child = command(program, args)
+            .process_group(0)
+            .stderr(stderr.stdio())
             .spawn()
             .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
         let stdout = child.stdout.take().expect("stdout is piped");
         let pid = child.id();
+        let lines = Some(BufReader::new(stdout).lines());
         Self {
             child,
             pid,
-            lines: BufReader::new(stdout).lines(),
+            lines,
+            stderr,
         }
     }
 
     /// The next line printed, or `None` at the end of the output.
     pub fn next_line(&mut self) -> Option<String> {
-        self.lines.next().and_then(Result::ok)
+        self.lines.as_mut()?.next().and_then(Result::ok)
+    }
+
+    /// Reads the output to its end and waits at most `limit` for the exit.
+    pub fn finish_within(self, limit: Duration) -> Run {
+        let stopped = self.wait_within(limit, "running to the end");
+        Run {
+            code: stopped.code,
+            stdout: stopped.rest.join("\n"),
+            stderr: stopped.stderr,
+        }
     }
 
     /// Closes the lesson's stdout, as `| head` does once it has enough,
     /// and waits at most `limit` for the lesson to exit.
-    pub fn close_stdout_and_wait(self, limit: Duration) -> Run {
-        drop(self.lines);
-        let out = wait_within(self.child, limit)
-            .unwrap_or_else(|| panic!("no exit within {limit:?} of closing stdout"));
-        out.into()
+    pub fn close_stdout_and_wait(mut self, limit: Duration) -> Run {
+        self.lines = None;
+        self.finish_within(limit)
     }
 
-    /// Sends `signal` (SIGINT is Ctrl-C) and waits at most `limit` for the
-    /// lesson to exit; panics if it does not. Stdout is read on another
-    /// thread meanwhile, so the lesson never blocks on a full pipe.
+    /// Sends `signal` to the lesson alone (its children do not get it) and
+    /// waits at most `limit` for it to exit; panics if it does not.
     pub fn signal_and_wait(self, signal: Signal, limit: Duration) -> Interrupted {
-        let pid = Pid::from_raw(i32::try_from(self.pid).expect("a pid fits in i32"));
-        signal::kill(pid, signal).expect("the signal is sent");
+        signal::kill(self.group(), signal).expect("the signal is sent");
+        self.wait_within(limit, &format!("{signal}"))
+    }
+
+    /// Sends `signal` to the lesson and its children, as a terminal sends
+    /// Ctrl-C (SIGINT) to the whole foreground job, and waits at most
+    /// `limit` for the lesson to exit; panics if it does not.
+    pub fn signal_group_and_wait(
+        self,
+        signal: Signal,
+        limit: Duration,
+    ) -> Interrupted {
+        signal::killpg(self.group(), signal).expect("the signal is sent");
+        self.wait_within(limit, &format!("{signal} to its group"))
+    }
+
+    /// The lesson's PID, which is also its process group's id.
+    fn group(&self) -> Pid {
+        Pid::from_raw(i32::try_from(self.pid).expect("a pid fits in i32"))
+    }
+
+    /// Reads stdout on another thread (so that the lesson never blocks on
+    /// a full pipe) while waiting for the exit.
+    fn wait_within(self, limit: Duration, after: &str) -> Interrupted {
         let lines = self.lines;
-        let reader =
-            std::thread::spawn(move || lines.map_while(Result::ok).collect());
+        let reader = std::thread::spawn(move || {
+            lines
+                .map_or_else(Vec::new, |lines| lines.map_while(Result::ok).collect())
+        });
         let out = wait_within(self.child, limit)
-            .unwrap_or_else(|| panic!("no exit within {limit:?} of {signal}"));
+            .unwrap_or_else(|| panic!("no exit within {limit:?} after {after}"));
         let rest = reader.join().expect("the stdout reader");
         Interrupted {
             rest,
             code: out.status.code(),
+            stderr: self.stderr.read(),
         }
+    }
+}
+
+/// A file that takes a lesson's stderr. Through a pipe, the test would wait
+/// for every process that holds it, children included, so that a child
+/// left behind would hang the test instead of failing it.
+struct StderrFile {
+    path: PathBuf,
+}
+
+impl StderrFile {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("lesson-tests-{}-{n}.stderr", std::process::id());
+        Self {
+            path: std::env::temp_dir().join(name),
+        }
+    }
+
+    fn stdio(&self) -> Stdio {
+        let file = File::create(&self.path).expect("a file for stderr");
+        Stdio::from(file)
+    }
+
+    fn read(&self) -> String {
+        std::fs::read_to_string(&self.path).unwrap_or_default()
+    }
+}
+
+impl Drop for StderrFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
