@@ -103,8 +103,8 @@ fn every_chapter_run_matches_what_its_lesson_prints_now() {
                 path.display()
             )
         });
-        let args: Vec<&str> =
-            args.trim_start_matches(" --").split_whitespace().collect();
+        let args = args.strip_prefix(" --").unwrap_or(args);
+        let args: Vec<&str> = args.split_whitespace().collect();
         let mut all = vec!["--json", "--time-scale", "0.02"];
         all.extend(&args);
         let run = util::run(&bin(&package), &all);
