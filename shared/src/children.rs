@@ -4,19 +4,21 @@
 //! argument: no second program to build, no shell. This module holds what
 //! both sides need so that the lessons show only the concurrency:
 //!
+//! - both sides speak in lines over the pipes: [`write_line`] sends one,
+//!   [`read_lines`] hears them;
 //! - the parent builds the command with [`command_for_self`] (the time scale
 //!   travels with it) and keeps each child in a [`Child`], which kills and
 //!   reaps it when dropped: on a normal end, an error or a panic;
 //! - the first Ctrl-C kills every live child, and so do the kit's own exits
 //!   (a closed stdout, a second Ctrl-C), which skip destructors;
-//! - the child calls [`start_child`] first: it ignores Ctrl-C (its parent
-//!   stops it) and dies with its parent.
+//! - the child calls [`start_child`] first: it blocks the stop signals
+//!   (Ctrl-C, SIGTERM, SIGHUP: its parent stops it) and dies with its
+//!   parent.
 
-use std::io;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::process::{ExitStatusExt, parent_id};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::{Mutex, Once, PoisonError};
-use std::time::Duration;
 
 use nix::sys::signal::{self, SigSet, Signal};
 use nix::unistd::Pid;
@@ -61,6 +63,11 @@ pub struct Child {
 
 impl Child {
     /// Starts `command` as a child called `name`.
+    ///
+    /// On Linux a child that calls [`start_child`] dies when the *thread*
+    /// that spawned it ends, not the process: `PR_SET_PDEATHSIG` follows the
+    /// spawning thread. Spawn children from a thread that lives as long as
+    /// they should (the main thread, or the pool's owner).
     pub fn spawn(name: &str, mut command: Command) -> io::Result<Self> {
         let mut child = Self {
             name: name.to_owned(),
@@ -163,13 +170,23 @@ fn kill_live() {
 /// child's role.
 ///
 /// - Ctrl-C in a terminal reaches the whole process group, the children
-///   too. A child ignores it (blocks SIGINT) and leaves the stopping to its
-///   parent, which knows what finished.
+///   too, and so do `kill -TERM -<group>`, `timeout` and the SIGHUP of a
+///   closed terminal. The parent catches all three (SIGINT, SIGTERM,
+///   SIGHUP) and stops cleanly; a child blocks all three and leaves the
+///   stopping to its parent, which knows what finished. A child that died
+///   of one first would look to its parent like a crash: a task lost, or a
+///   child failed, before the parent even knew it was stopping.
 /// - On Linux the child asks to be killed when its parent dies
 ///   (`PR_SET_PDEATHSIG`), then checks that the parent is still the one that
 ///   started it: if the parent died before the request, no signal will come.
 pub fn start_child() {
-    let _ = SigSet::from(Signal::SIGINT).thread_block();
+    // Blocked before this child starts any thread, so its threads inherit
+    // the mask; the parent's SIGKILL cannot be blocked and still ends it.
+    let mut stop_signals = SigSet::empty();
+    for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        stop_signals.add(signal);
+    }
+    let _ = stop_signals.thread_block();
     #[cfg(target_os = "linux")]
     let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
     let expected = std::env::var(PARENT_PID_ENV).ok();
@@ -191,15 +208,40 @@ pub fn exit_when_stdin_closes() {
     });
 }
 
-/// Prints `line` as the lesson's output on behalf of a child, and records
-/// the task it ends under the worker `worker`, from `start` to now. After
-/// Ctrl-C it does nothing: the task did not finish in time.
-pub fn relay(worker: &str, line: String, start: Duration) {
-    if crate::stopped() {
-        return;
+/// Writes `line` and a newline to `pipe`, and flushes it at once: the
+/// reader on the other end is waiting for this very line, not for a buffer
+/// to fill.
+pub fn write_line(pipe: &mut impl Write, line: &str) -> io::Result<()> {
+    writeln!(pipe, "{line}")?;
+    pipe.flush()
+}
+
+/// Reads `pipe` line by line until it ends (or fails), handing each line to
+/// `each` without its newline; stops early when `each` returns `false`.
+/// A line that is not UTF-8 comes as an `Err` that quotes it, so that the
+/// reader can report it as garbage instead of stopping without a word.
+pub fn read_lines(
+    pipe: impl Read,
+    mut each: impl FnMut(Result<String, String>) -> bool,
+) {
+    let mut pipe = BufReader::new(pipe);
+    loop {
+        let mut bytes = Vec::new();
+        match pipe.read_until(b'\n', &mut bytes) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+        }
+        let line = String::from_utf8(bytes).map_err(|err| {
+            let text = String::from_utf8_lossy(err.as_bytes());
+            format!("a line that is not UTF-8: {text:?}")
+        });
+        if !each(line) {
+            return;
+        }
     }
-    crate::record_task(worker, &line, start, crate::elapsed());
-    crate::say(line);
 }
 
 #[cfg(test)]
@@ -225,5 +267,38 @@ mod tests {
         // Reaped: the PID no longer names any process, not even a zombie.
         let pid = Pid::from_raw(i32::try_from(pid).unwrap());
         assert!(signal::kill(pid, None).is_err());
+    }
+
+    #[test]
+    fn lines_are_read_whole_and_bad_bytes_reported() {
+        let pipe: &[u8] = b"start\ndone Square: 4\n\xff\xfe oops\nlast, no newline";
+        let mut got = Vec::new();
+        read_lines(pipe, |line| {
+            got.push(line);
+            true
+        });
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got[0].as_deref(), Ok("start"));
+        assert_eq!(got[1].as_deref(), Ok("done Square: 4"));
+        assert!(got[2].as_ref().is_err_and(|why| why.contains("not UTF-8")));
+        assert_eq!(got[3].as_deref(), Ok("last, no newline"));
+    }
+
+    #[test]
+    fn a_reader_stops_when_asked() {
+        let pipe: &[u8] = b"one\ntwo\nthree\n";
+        let mut count = 0;
+        read_lines(pipe, |_| {
+            count += 1;
+            false
+        });
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn a_written_line_ends_with_a_newline() {
+        let mut pipe = Vec::new();
+        write_line(&mut pipe, "task 1 1 5").expect("a Vec takes it");
+        assert_eq!(pipe, b"task 1 1 5\n");
     }
 }

@@ -1,13 +1,15 @@
 //! Both ends of a child's stdout pipe: what a child process does in its
 //! role, and the parent's thread that relays what it hears.
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use lesson_kit::children::{self, Child};
 
+use crate::COUNTER;
 use crate::protocol::Message;
 
 /// How many numbers each child works through: 0 to 4.
@@ -55,9 +57,9 @@ impl Role {
 
 // ANCHOR: child
 /// The child's side: work through the role's numbers, telling the parent
-/// about each one over stdout. `counter` is the child's own copy of the
-/// parent's counter; `fail` makes it give up after two results.
-pub fn run(role: Role, mut counter: u64, fail: bool) -> ExitCode {
+/// about each one over stdout, and adding each result to this process's
+/// [`COUNTER`]. `fail` makes it give up after two results.
+pub fn run(role: Role, fail: bool) -> ExitCode {
     children::start_child();
     children::exit_when_stdin_closes();
     let name = role.name();
@@ -73,9 +75,11 @@ pub fn run(role: Role, mut counter: u64, fail: bool) -> ExitCode {
         send(Message::Start);
         lesson_kit::sleep(role.pause());
         let (value, line) = role.result(i);
-        counter += value; // changes this process's copy only
+        // The same global as the parent's, in this process's own memory.
+        COUNTER.fetch_add(value, Ordering::Relaxed);
         send(Message::Done(line));
     }
+    let counter = COUNTER.load(Ordering::Relaxed);
     send(Message::Say(format!("{name}: my counter is now {counter}")));
     ExitCode::SUCCESS
 }
@@ -84,11 +88,7 @@ pub fn run(role: Role, mut counter: u64, fail: bool) -> ExitCode {
 /// Writes one message to the parent. A child whose parent has gone has no
 /// one to work for, so a failed write ends it.
 fn send(message: Message) {
-    let mut stdout = io::stdout().lock();
-    if writeln!(stdout, "{}", message.encode())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
+    if children::write_line(&mut io::stdout().lock(), &message.encode()).is_err() {
         std::process::exit(1);
     }
 }
@@ -99,17 +99,29 @@ fn send(message: Message) {
 pub fn relay(child: &mut Child) -> JoinHandle<()> {
     let worker = child.name().to_owned();
     let stdout = child.take_stdout();
+    // `move`: the thread owns the pipe and the name, and outlives this call.
     thread::spawn(move || {
         let Some(stdout) = stdout else { return };
         let mut start = lesson_kit::elapsed();
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            match Message::decode(&line) {
+        children::read_lines(stdout, |line| {
+            match line.and_then(|line| Message::decode(&line)) {
                 Ok(Message::Start) => start = lesson_kit::elapsed(),
-                Ok(Message::Done(line)) => children::relay(&worker, line, start),
+                Ok(Message::Done(line)) => finish_task(&worker, line, start),
                 Ok(Message::Say(line)) => lesson_kit::say(line),
                 Err(err) => lesson_kit::fail(format!("{worker}: {err}")),
             }
-        }
+            true
+        });
     })
+}
+
+/// Prints a child's result line and records the task it ends, from `start`
+/// to now, under the child's row. After Ctrl-C it does nothing: the task
+/// did not finish in time.
+fn finish_task(worker: &str, line: String, start: Duration) {
+    if lesson_kit::stopped() {
+        return;
+    }
+    lesson_kit::record_task(worker, &line, start, lesson_kit::elapsed());
+    lesson_kit::say(line);
 }

@@ -2,12 +2,12 @@
 //! its own child process. Like lesson 01's threads they overlap, so the run
 //! takes 7.5 s (the cubes' 5 x 1.5 s) instead of 12.5 s one after another.
 //! Unlike threads, the processes share no memory: each has its own PID and
-//! its own copy of the parent's counter.
+//! its own copy of the program's global counter.
 //!
 //! Run it: `cargo run -p lesson-02-processes` (add `-- --time-scale 0.1`
 //! for a quick run, `-- --fail-child cubes` to see a child fail). Watch the
 //! PIDs: the children's parent PID is the lesson's PID. Watch the counter:
-//! each child changes its copy, the parent's stays 0.
+//! each child adds to its copy of `COUNTER`, the parent's stays 0.
 //!
 //! The child is this same binary, started again with a hidden `--role`
 //! argument: Rust has no `fork` in its standard library, and a child finds
@@ -17,6 +17,7 @@ mod child;
 mod protocol;
 
 use std::process::{self, ExitCode};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use child::Role;
 use lesson_kit::children::{self, Child};
@@ -30,17 +31,21 @@ struct Args {
     /// Run as a child process in this role (the parent starts them)
     #[arg(long, hide = true)]
     role: Option<Role>,
-    /// The child's copy of the parent's counter
-    #[arg(long, hide = true, default_value_t = 0)]
-    counter: u64,
 }
+
+// ANCHOR: counter
+/// One counter for the whole program. Threads of one process would all
+/// see the same one (lesson 01); each process has a counter of its own,
+/// because processes share no memory.
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+// ANCHOR_END: counter
 
 fn main() -> ExitCode {
     let args: Args = lesson_kit::args();
     // ANCHOR: role
     // Started with --role, this process is a child: run that role and end.
     if let Some(role) = args.role {
-        return child::run(role, args.counter, args.fail_child == Some(role));
+        return child::run(role, args.fail_child == Some(role));
     }
     // ANCHOR_END: role
     // Two workers, one per process: the ideal is the cubes' 5 x 1.5 s.
@@ -49,16 +54,15 @@ fn main() -> ExitCode {
         .worker(Role::Cubes.pauses());
 
     lesson_kit::run(plan, || {
-        let counter: u64 = 0;
-        say!("parent: pid {}, counter = {counter}", process::id());
+        let (pid, parent) = (process::id(), std::os::unix::process::parent_id());
+        let counter = COUNTER.load(Ordering::Relaxed);
+        say!("parent: pid {pid}, parent pid {parent}, counter = {counter}");
 
         // ANCHOR: spawn
         let mut running = Vec::new();
         for (n, role) in [Role::Squares, Role::Cubes].into_iter().enumerate() {
             let name = format!("process {} ({})", n + 1, role.name());
-            // The child gets a copy of the counter, as text on its command line.
-            let copy = counter.to_string();
-            let mut role_args = vec!["--role", role.name(), "--counter", &copy];
+            let mut role_args = vec!["--role", role.name()];
             if let Some(failing) = args.fail_child {
                 role_args.extend(["--fail-child", failing.name()]);
             }
@@ -89,6 +93,8 @@ fn main() -> ExitCode {
                 Err(err) => lesson_kit::fail(format!("{}: {err}", child.name())),
             }
         }
+        // The children added their results to their COUNTER, not to this one.
+        let counter = COUNTER.load(Ordering::Relaxed);
         say!("parent: counter is still {counter}");
         // ANCHOR_END: wait
     })

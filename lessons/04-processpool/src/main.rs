@@ -12,6 +12,7 @@
 //! `--poison-task 5` crashes every worker that tries task 5: the pool gives
 //! up on it after a few attempts, reports it, and finishes the other 13.
 
+mod args;
 mod pool;
 mod protocol;
 mod worker;
@@ -19,6 +20,7 @@ mod worker;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use args::Args;
 use lesson_kit::children;
 use lesson_kit::{Plan, say};
 use pool::{Finished, Pool};
@@ -28,36 +30,6 @@ use worker::Crashes;
 const NUMBERS: [u64; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 2, 3, 12, 14];
 /// How long each task takes.
 const PAUSE: Duration = Duration::from_secs(2);
-
-#[derive(clap::Args, Debug)]
-struct Args {
-    /// How many worker processes the pool runs, 1 to 64
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 3,
-        allow_negative_numbers = true,
-        value_parser = clap::value_parser!(u8).range(1..=64)
-    )]
-    workers: u8,
-    /// Print the results in input order (the pool's map), not as they complete
-    #[arg(long)]
-    map: bool,
-    /// Crash the worker that first runs task N (1 to 14): the pool recovers
-    #[arg(long, value_name = "N", value_parser = task_number())]
-    crash_task: Option<u8>,
-    /// Crash every worker that runs task N (1 to 14): the pool gives up on it
-    #[arg(long, value_name = "N", value_parser = task_number())]
-    poison_task: Option<u8>,
-    /// Run as a worker process (the pool starts them)
-    #[arg(long, hide = true)]
-    worker: bool,
-}
-
-/// Task numbers count from 1 to the last of NUMBERS.
-fn task_number() -> clap::builder::RangedI64ValueParser<u8> {
-    clap::value_parser!(u8).range(1..=NUMBERS.len() as i64)
-}
 
 // ANCHOR: task
 /// The notebook's task, run in a worker: wait 2 s, then the square as text.
@@ -87,11 +59,14 @@ fn main() -> ExitCode {
         // ANCHOR: pool
         // Every worker is this binary again, started in its worker role.
         let worker_args = crashes.worker_args();
+        // `move`: the pool keeps this closure, to start replacements too,
+        // so it must own the arguments it passes.
         let spawn = move || children::command_for_self(&worker_args);
-        let mut pool = match Pool::new(workers, spawn) {
+        let mut pool = match Pool::new(workers, PAUSE, spawn) {
             Ok(pool) => pool,
             Err(err) => {
-                return lesson_kit::fail(format!("cannot start the pool: {err}"));
+                lesson_kit::fail(format!("cannot start the pool: {err}"));
+                return; // no pool, no tasks: the run ends, reporting the failure
             }
         };
         // ANCHOR_END: pool
@@ -110,6 +85,7 @@ fn main() -> ExitCode {
             pool.as_completed().for_each(show);
             // ANCHOR_END: submit
         }
+        // The pool is dropped here: each worker's stdin closes, it exits.
     })
 }
 

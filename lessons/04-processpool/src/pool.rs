@@ -9,13 +9,19 @@
 //! Linux each worker's parent-death signal is tied to a thread that lives
 //! as long as the pool. When a worker's pipe ends with a task on it, the
 //! task goes back in the queue for another worker, up to [`MAX_ATTEMPTS`].
+//! A worker that holds a task far longer than a task takes (hung, or
+//! stopped with SIGSTOP) is killed, and its task goes back the same way.
+//!
+//! Dropping the pool ends it as Python's `shutdown(wait=True)` does: every
+//! worker's stdin is closed, idle workers finish their loop and exit on
+//! their own, and each is reaped before the pool is gone.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io;
 use std::process::{ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lesson_kit::children::{self, Child};
 
@@ -24,6 +30,10 @@ use crate::protocol::{Reply, Request};
 /// How many workers may die running one task before the pool gives up on
 /// it: a task that kills every worker must not kill them forever.
 pub const MAX_ATTEMPTS: u32 = 3;
+
+/// How long a dropped pool waits for its idle workers to exit on their own
+/// once their stdin is closed; a worker's exit takes a millisecond or so.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// A task the pool is done with: its result line, or why it has none.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +51,8 @@ type Spawn = Box<dyn FnMut() -> io::Result<Command>>;
 pub struct Pool {
     size: usize,
     spawn: Spawn,
+    /// How long a worker may hold a task before the pool gives up on it.
+    answer_within: Duration,
     workers: Vec<Worker>,
     /// Workers started so far, to number the next one.
     started: usize,
@@ -61,30 +73,38 @@ pub struct Pool {
 /// One worker process and the task it runs.
 struct Worker {
     id: usize,
-    child: Child,
+    /// Declared before `child`, so that it is dropped first: the worker
+    /// sees its stdin close before `Child`'s drop kills it.
     stdin: Option<ChildStdin>,
+    child: Child,
     /// The task's index and when it was sent.
     running: Option<(usize, Duration)>,
     /// Why the pool stopped this worker, if it did.
     trouble: Option<String>,
 }
 
-/// What a worker's reader thread saw.
+/// What a worker's reader thread saw: a line (or a line that is not text),
+/// or the end of the pipe.
 enum Event {
-    Line(usize, String),
+    Line(usize, Result<String, String>),
     Closed(usize),
 }
 
 impl Pool {
-    /// Starts `size` workers, each from the command `spawn` makes.
+    /// Starts `size` workers, each from the command `spawn` makes. A task
+    /// takes `task_time` at time scale 1: a worker that has not answered
+    /// within twice that (scaled), plus a second, is stopped.
     pub fn new(
         size: usize,
+        task_time: Duration,
         spawn: impl FnMut() -> io::Result<Command> + 'static,
     ) -> io::Result<Self> {
+        let scaled = task_time.mul_f64(lesson_kit::options().time_scale);
         let (sender, events) = mpsc::channel();
         let mut pool = Self {
             size,
             spawn: Box::new(spawn),
+            answer_within: scaled * 2 + Duration::from_secs(1),
             workers: Vec::new(),
             started: 0,
             tasks: Vec::new(),
@@ -123,6 +143,8 @@ impl Pool {
         let ids: Vec<usize> = numbers.iter().map(|&n| self.submit(n)).collect();
         let mut next = ids.first().copied().unwrap_or(1);
         let mut early = BTreeMap::new();
+        // `move`: the iterator owns its place in the order and the results
+        // that came early, and keeps them between calls.
         std::iter::from_fn(move || {
             loop {
                 if let Some(done) = early.remove(&next) {
@@ -152,10 +174,45 @@ impl Pool {
             if self.unreported == 0 {
                 return None;
             }
-            // A task is running, so a worker lives and will answer or die;
-            // Ctrl-C kills the workers, which ends their pipes too.
-            let event = self.events.recv().ok()?;
-            self.handle(event);
+            // A task is running, so a worker lives and will answer, die or
+            // miss its deadline; Ctrl-C kills the workers, which ends their
+            // pipes too.
+            match self.events.recv_timeout(self.until_next_deadline()) {
+                Ok(event) => self.handle(event),
+                Err(RecvTimeoutError::Timeout) => self.stop_late_workers(),
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// The time left until the first running task's deadline.
+    fn until_next_deadline(&self) -> Duration {
+        let now = lesson_kit::elapsed();
+        let deadlines = self.workers.iter().filter_map(|worker| worker.running);
+        deadlines
+            .map(|(_, sent)| (sent + self.answer_within).saturating_sub(now))
+            .min()
+            .unwrap_or(self.answer_within)
+    }
+
+    /// Stops every worker that has held its task past the deadline; its task
+    /// goes back in the queue as if the worker had died.
+    fn stop_late_workers(&mut self) {
+        let now = lesson_kit::elapsed();
+        let within = self.answer_within;
+        let why = format!("did not answer within {:.2} s", within.as_secs_f64());
+        let late = (self.workers.iter_mut())
+            .filter(|w| w.running.is_some_and(|(_, sent)| now >= sent + within));
+        let mut ids = Vec::new();
+        for worker in late {
+            // A worker already in trouble keeps its first reason.
+            worker.trouble.get_or_insert_with(|| why.clone());
+            ids.push(worker.id);
+        }
+        for id in ids {
+            // Its pipe may never end (a stopped process keeps it open): the
+            // pool lets the worker go now, and ignores anything it sends later.
+            self.on_closed(id);
         }
     }
 
@@ -185,9 +242,8 @@ impl Pool {
                 number: *number,
             };
             worker.running = Some((index, lesson_kit::elapsed()));
-            let sent = worker.stdin.as_mut().map(|stdin| {
-                writeln!(stdin, "{}", request.encode()).and_then(|()| stdin.flush())
-            });
+            let sent = (worker.stdin.as_mut())
+                .map(|stdin| children::write_line(stdin, &request.encode()));
             if let Some(Err(err)) = sent {
                 // Its reader will see the pipe end and report the task lost.
                 worker.trouble = Some(format!("could not be sent its task ({err})"));
@@ -204,14 +260,14 @@ impl Pool {
         let mut child = Child::spawn(&format!("worker {id}"), command)?;
         let stdout = child.take_stdout();
         let sender = self.sender.clone();
+        // `move`: the thread owns the pipe and its own sender of the
+        // channel, and lives as long as the worker's stdout.
         thread::spawn(move || {
             if let Some(stdout) = stdout {
-                for line in BufReader::new(stdout).lines() {
-                    let Ok(line) = line else { break };
-                    if sender.send(Event::Line(id, line)).is_err() {
-                        return; // the pool is gone
-                    }
-                }
+                // A failed send means the pool is gone: stop reading.
+                children::read_lines(stdout, |line| {
+                    sender.send(Event::Line(id, line)).is_ok()
+                });
             }
             let _ = sender.send(Event::Closed(id));
         });
@@ -229,18 +285,18 @@ impl Pool {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::Line(id, line) => self.on_line(id, &line),
+            Event::Line(id, line) => self.on_line(id, line),
             Event::Closed(id) => self.on_closed(id),
         }
     }
 
-    fn on_line(&mut self, id: usize, line: &str) {
+    fn on_line(&mut self, id: usize, line: Result<String, String>) {
         // A worker the pool has let go of may still have lines in flight.
         let Some(worker) = self.workers.iter_mut().find(|w| w.id == id) else {
             return;
         };
         let running = worker.running.map(|(index, _)| index + 1);
-        match Reply::decode(line) {
+        match line.and_then(|line| Reply::decode(&line)) {
             Ok(reply) if running == Some(reply.task) => {
                 if let Some((_, start)) = worker.running.take() {
                     let end = lesson_kit::elapsed();
@@ -332,6 +388,34 @@ impl Pool {
     }
 }
 
+// ANCHOR: shutdown
+impl Drop for Pool {
+    /// Ends the pool as Python's `shutdown(wait=True)` does: every worker
+    /// sees its stdin close, ends its loop and exits on its own, and is
+    /// reaped. A worker that is slow to go is killed after a short grace.
+    fn drop(&mut self) {
+        // A worker still on a task would finish it for no one: dropping its
+        // `Child` kills and reaps it now.
+        self.workers.retain(|worker| worker.running.is_none());
+        for worker in &mut self.workers {
+            worker.stdin = None; // the end of its input: its loop ends
+        }
+        let grace = Instant::now() + SHUTDOWN_GRACE;
+        while !self.workers.is_empty() {
+            let left = grace.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                // Its stdout ended as it exited: dropping it reaps it.
+                Ok(Event::Closed(id)) => self.workers.retain(|w| w.id != id),
+                Ok(Event::Line(..)) => {}
+                Err(_) => break,
+            }
+        }
+        // Any worker still here did not exit in time: killed and reaped.
+        self.workers.clear();
+    }
+}
+// ANCHOR_END: shutdown
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,12 +423,13 @@ mod tests {
     /// A pool whose workers are small shell scripts that speak the protocol,
     /// so that each way a worker can misbehave is easy to stage.
     fn pool_of(size: usize, script: &'static str) -> Pool {
+        // `move`: the pool keeps the closure, which keeps the script.
         let spawn = move || {
             let mut command = Command::new("sh");
             command.args(["-c", script]);
             Ok(command)
         };
-        Pool::new(size, spawn).expect("sh starts")
+        Pool::new(size, Duration::ZERO, spawn).expect("sh starts")
     }
 
     fn results(
@@ -410,7 +495,88 @@ mod tests {
     #[test]
     fn a_pool_that_cannot_start_says_why() {
         let spawn = || Ok(Command::new("/nonexistent/worker"));
-        assert!(Pool::new(2, spawn).is_err());
+        assert!(Pool::new(2, Duration::ZERO, spawn).is_err());
+    }
+
+    #[test]
+    fn a_worker_that_never_answers_is_stopped_and_the_task_given_up() {
+        // It reads every task and answers none, as a hung worker would.
+        let mut pool = pool_of(1, "while read line; do :; done");
+        pool.answer_within = Duration::from_millis(100);
+        let began = Instant::now();
+        let got = results(pool.map(&[7]));
+        let [Err(why)] = got.as_slice() else {
+            panic!("expected one failure, got {got:?}");
+        };
+        assert!(why.starts_with("task 1 (number 7) failed"), "{why}");
+        assert!(why.contains("did not answer within 0.10 s"), "{why}");
+        assert_eq!(pool.recovered.len(), (MAX_ATTEMPTS - 1) as usize);
+        assert_eq!(pool.pids.len(), MAX_ATTEMPTS as usize);
+        // Three deadlines of 100 ms, not a hang.
+        assert!(
+            began.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            began.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_task_whose_worker_hangs_runs_again_on_a_new_worker() {
+        // The first attempt at each task gets no answer; later ones do.
+        let mut pool = pool_of(
+            1,
+            r#"while read word task try n; do
+                 if [ "$try" != 1 ]; then echo "done $task ok $n"; fi
+               done"#,
+        );
+        pool.answer_within = Duration::from_millis(100);
+        let got = results(pool.map(&[4]));
+        assert_eq!(got, [Ok("ok 4".to_owned())]);
+        assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
+        assert!(
+            pool.recovered[0].contains("did not answer"),
+            "{:?}",
+            pool.recovered
+        );
+    }
+
+    #[test]
+    fn a_dropped_pool_lets_its_workers_end_on_their_own_and_reaps_them() {
+        // Each worker leaves a mark once its loop ends, as it exits.
+        let marks =
+            std::env::temp_dir().join(format!("pool-marks-{}", std::process::id()));
+        std::fs::create_dir_all(&marks).expect("a temp folder");
+        let script = format!(
+            r#"while read word task try n; do echo "done $task ok $n"; done; echo bye > "{}/$$""#,
+            marks.display()
+        );
+        // `move`: the pool keeps the closure, which owns the script.
+        let spawn = move || {
+            let mut command = Command::new("sh");
+            command.args(["-c", &script]);
+            Ok(command)
+        };
+        let mut pool = Pool::new(2, Duration::ZERO, spawn).expect("sh starts");
+        assert_eq!(results(pool.map(&[1, 2, 3])).len(), 3);
+        let pids = pool.pids.clone();
+        let began = Instant::now();
+        drop(pool);
+        assert!(
+            began.elapsed() < SHUTDOWN_GRACE,
+            "took {:?}",
+            began.elapsed()
+        );
+        for pid in pids {
+            let mark = marks.join(pid.to_string());
+            assert!(
+                mark.exists(),
+                "worker {pid} was killed before its loop ended"
+            );
+            // Reaped: not even a zombie is left in /proc.
+            let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
+            assert!(!proc.exists(), "worker {pid} was not reaped");
+        }
+        let _ = std::fs::remove_dir_all(&marks);
     }
 
     impl Pool {

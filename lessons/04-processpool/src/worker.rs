@@ -1,8 +1,8 @@
 //! A worker process: the lesson's binary started with `--worker`. It reads
 //! tasks from its stdin, one per line, runs each and writes the result line
-//! to its stdout, until the pool closes its stdin.
+//! to its stdout, until the pool closes its stdin; then it exits.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead};
 use std::process::ExitCode;
 
 use lesson_kit::children;
@@ -44,7 +44,7 @@ pub fn serve(work: fn(u64) -> String, crashes: Crashes) -> ExitCode {
     children::start_child();
     let mut stdout = io::stdout().lock();
     for line in io::stdin().lock().lines() {
-        // A closed or broken stdin means the pool is gone: nothing to do.
+        // Stdin ends when the pool is done with this worker (or is gone).
         let Ok(line) = line else { break };
         let request = match Request::decode(&line) {
             Ok(request) => request,
@@ -60,10 +60,8 @@ pub fn serve(work: fn(u64) -> String, crashes: Crashes) -> ExitCode {
             task: request.task,
             line: work(request.number),
         };
-        if writeln!(stdout, "{}", reply.encode())
-            .and_then(|()| stdout.flush())
-            .is_err()
-        {
+        // A failed write means the pool is gone too.
+        if children::write_line(&mut stdout, &reply.encode()).is_err() {
             break;
         }
     }
