@@ -118,10 +118,10 @@ fn ctrl_c_cuts_the_sleep_short_and_shows_what_finished() {
         .lines()
         .find(|l| l.starts_with("main "))
         .unwrap_or_default();
-    assert!(
-        row.contains("[0") && row.ends_with('>'),
-        "finished task and cut task:\n{rest}"
-    );
+    // The finished task, then the one the signal cut short (`>`), unless
+    // the signal landed before the next sleep began.
+    assert!(row.contains("[0"), "the finished task:\n{rest}");
+    assert!(row.ends_with('>') || row.ends_with(']'), "{rest}");
 }
 
 #[test]
