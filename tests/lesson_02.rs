@@ -2,8 +2,6 @@
 //! PID and its own copy of the parent's counter, and nothing left running
 //! afterwards.
 
-use std::time::Duration;
-
 use nix::sys::signal::Signal;
 
 use crate::procs::{self, normalise_pids, pids_in};
@@ -162,16 +160,8 @@ fn a_bad_child_name_is_a_usage_error() {
 
 #[test]
 fn ctrl_c_stops_both_children_and_exits_130() {
-    // A slower scale, so that the run is still going when the signal lands.
-    let mut lesson = Running::start(&bin(LESSON), &["--time-scale", "0.2"]);
-    let pid = lesson.pid;
-    // The first result means both children are running.
-    let first = std::iter::from_fn(|| lesson.next_line())
-        .find(|line| line.starts_with("Square:") || line.starts_with("Cube:"));
-    assert!(first.is_some(), "no result before the end");
-    let running = procs::started_by(pid);
-    assert_eq!(running.len(), 2, "children: {running:?}");
-    procs::assert_ctrl_c_leaves_nothing(lesson, &running);
+    let (lesson, running) = start_and_wait_for_a_result();
+    procs::assert_stops_cleanly(lesson, &running, Signal::SIGINT);
 }
 
 #[test]
@@ -180,27 +170,22 @@ fn sigterm_or_sighup_to_the_group_stops_both_children_without_a_failure() {
     // children too; they leave the stopping to the parent, so no child is
     // reported as failed.
     for signal in [Signal::SIGTERM, Signal::SIGHUP] {
-        let mut lesson = Running::start(&bin(LESSON), &["--time-scale", "0.2"]);
-        let pid = lesson.pid;
-        let first = std::iter::from_fn(|| lesson.next_line())
-            .find(|line| line.starts_with("Square:") || line.starts_with("Cube:"));
-        assert!(first.is_some(), "no result before the end");
-        let running = procs::started_by(pid);
-        assert_eq!(running.len(), 2, "children: {running:?}");
-        let stopped = lesson.signal_group_and_wait(signal, Duration::from_secs(1));
-        assert_eq!(
-            stopped.code,
-            Some(130),
-            "after {signal}: {}",
-            stopped.stderr
-        );
-        assert!(
-            !stopped.stderr.contains("failed"),
-            "after {signal}: {}",
-            stopped.stderr
-        );
-        procs::assert_none_left(pid, &running);
+        let (lesson, running) = start_and_wait_for_a_result();
+        procs::assert_stops_cleanly(lesson, &running, signal);
     }
+}
+
+/// Starts the lesson at scale 0.2, so that it is still running when a test
+/// acts, and waits for its first result, when both children are running;
+/// returns it and their PIDs.
+fn start_and_wait_for_a_result() -> (Running, Vec<u32>) {
+    let mut lesson = Running::start(&bin(LESSON), &["--time-scale", "0.2"]);
+    let first = std::iter::from_fn(|| lesson.next_line())
+        .find(|line| line.starts_with("Square:") || line.starts_with("Cube:"));
+    assert!(first.is_some(), "no result before the end");
+    let running = procs::started_by(lesson.pid);
+    assert_eq!(running.len(), 2, "children: {running:?}");
+    (lesson, running)
 }
 
 #[test]

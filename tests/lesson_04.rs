@@ -157,9 +157,8 @@ fn a_poisoned_task_is_given_up_and_the_rest_still_arrive() {
 
 #[test]
 fn ctrl_c_stops_the_pool_and_leaves_no_worker() {
-    // A slower scale, so that the run is still going when the signal lands.
     let (lesson, running) = start_pool_and_wait_for_a_result();
-    procs::assert_ctrl_c_leaves_nothing(lesson, &running);
+    procs::assert_stops_cleanly(lesson, &running, Signal::SIGINT);
 }
 
 #[test]
@@ -170,20 +169,7 @@ fn sigterm_to_the_group_stops_the_pool_without_losing_a_task() {
     // so it is given a few chances.
     for signal in [Signal::SIGTERM, Signal::SIGHUP, Signal::SIGTERM] {
         let (lesson, running) = start_pool_and_wait_for_a_result();
-        let pid = lesson.pid;
-        let stopped = lesson.signal_group_and_wait(signal, Duration::from_secs(1));
-        assert_eq!(
-            stopped.code,
-            Some(130),
-            "after {signal}: {}",
-            stopped.stderr
-        );
-        assert!(
-            !stopped.stderr.contains("lost") && !stopped.stderr.contains("failed"),
-            "after {signal}: {}",
-            stopped.stderr
-        );
-        procs::assert_none_left(pid, &running);
+        procs::assert_stops_cleanly(lesson, &running, signal);
     }
 }
 

@@ -68,17 +68,25 @@ pub fn assert_none_left(parent: u32, pids: &[u32]) {
     );
 }
 
-/// Presses Ctrl-C, as in a terminal (SIGINT to the lesson and its
-/// children), and checks that the lesson ends as the kit promises: within
-/// a second, with status 130, saying it was interrupted, and with none of
-/// its `children` left behind.
-pub fn assert_ctrl_c_leaves_nothing(lesson: Running, children: &[u32]) {
+/// Sends `signal` to the lesson and its children at once, as a terminal
+/// does (Ctrl-C is SIGINT; closing the terminal, SIGHUP; `timeout`, SIGTERM),
+/// and checks that the lesson stops as the kit promises: within a second,
+/// with status 130, saying it was interrupted, with no child reported lost
+/// or failed (a child must leave the stopping to its parent), and with none
+/// of its `children` left behind.
+pub fn assert_stops_cleanly(lesson: Running, children: &[u32], signal: Signal) {
     let pid = lesson.pid;
-    let stopped =
-        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1));
-    assert_eq!(stopped.code, Some(130));
+    let stopped = lesson.signal_group_and_wait(signal, Duration::from_secs(1));
+    let stderr = stopped.stderr;
+    assert_eq!(stopped.code, Some(130), "after {signal}: {stderr}");
     let rest = stopped.rest;
-    assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("interrupted")),
+        "after {signal}: {rest:?}"
+    );
+    for word in ["lost", "failed"] {
+        assert!(!stderr.contains(word), "after {signal}: {stderr}");
+    }
     assert_none_left(pid, children);
 }
 
