@@ -44,7 +44,6 @@ use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-pub use clap;
 pub use cli::{Common, NoArgs};
 pub use plan::Plan;
 pub use record::Recording;
