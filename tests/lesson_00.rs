@@ -31,16 +31,7 @@ fn takes_the_sum_of_its_sleeps() {
     let report = util::report(&lesson(), &["--time-scale", &scale()], 0);
     // Nine sleeps of 2 s, one after another, at the time scale.
     let ideal = 9.0 * 2000.0 * SCALE;
-    assert!(
-        (report.ms("ideal_ms") - ideal).abs() < 1e-6,
-        "{}",
-        report.doc
-    );
-    assert!(
-        (report.ms("sequential_ms") - ideal).abs() < 1e-6,
-        "{}",
-        report.doc
-    );
+    report.assert_plan(ideal, ideal);
     report.assert_near_ideal();
 }
 

@@ -42,11 +42,7 @@ fn check_pool_size(workers: usize) {
     let rounds = NUMBERS.len().div_ceil(workers) as f64;
     let ideal = rounds * TASK_MS * SCALE;
     let sequential = NUMBERS.len() as f64 * TASK_MS * SCALE;
-    assert!(
-        (report.ms("ideal_ms") - ideal).abs() < 1e-6,
-        "ideal for {workers}"
-    );
-    assert!((report.ms("sequential_ms") - sequential).abs() < 1e-6);
+    report.assert_plan(ideal, sequential);
     report.assert_near_ideal();
     assert_all_workers_ran_at_once(&report, workers);
 

@@ -319,6 +319,19 @@ impl Report {
         workers
     }
 
+    /// Checks the plan's figures against the ones the test worked out:
+    /// `ideal` and `sequential`, in milliseconds at the test's time scale.
+    pub fn assert_plan(&self, ideal: f64, sequential: f64) {
+        for (field, expected) in [("ideal_ms", ideal), ("sequential_ms", sequential)]
+        {
+            let got = self.ms(field);
+            assert!(
+                (got - expected).abs() < 1e-6,
+                "{field}: {got}, expected {expected}"
+            );
+        }
+    }
+
     /// Checks elapsed against the ideal: never below, at most
     /// [`TOLERANCE_MS`] above.
     pub fn assert_near_ideal(&self) {
