@@ -168,8 +168,15 @@ pub fn done(label: &str) {
 /// name, kept in the JSON `errors`, and the lesson exits with status 1.
 pub fn fail(message: impl std::fmt::Display) {
     let message = message.to_string();
-    eprintln!("{}: {message}", name());
+    warn(&message);
     current().recording().errors.push(message);
+}
+
+/// Prints a notice on stderr, prefixed with the lesson's name, without
+/// counting it as a failure. Unlike `eprintln!` it never panics: a closed
+/// or full stderr (`2>&1 | head -1`) loses the message, not the lesson.
+pub fn warn(message: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "{}: {message}", name());
 }
 
 /// Adds a field of the lesson's own to the JSON document (pids, counts).
