@@ -51,16 +51,43 @@ struct Cli<A: Args> {
 
 /// Parses the command line into the shared options and the lesson's own.
 /// On a bad argument clap prints the problem and exits with status 2.
-pub(crate) fn parse<A: Args>(name: &str) -> (Common, A) {
-    let command = Cli::<A>::command()
+pub(crate) fn parse<A: Args>(name: &str, about: &str) -> (Common, A) {
+    let mut command = Cli::<A>::command()
         .name(name.to_owned())
         .bin_name(name.to_owned())
-        .about(
-            "A lesson of the Rust concurrency course (see docs/ for its chapter)",
-        );
+        .about(about_text(about))
+        .after_help(chapter_text(name));
+    // An empty variable is taken as unset, as shells and most tools do.
+    if std::env::var_os(TIME_SCALE_ENV)
+        .is_some_and(|v| v.to_string_lossy().trim().is_empty())
+    {
+        command = command.mut_arg("time_scale", |arg| arg.env(None));
+    }
     let cli = Cli::<A>::from_arg_matches(&command.get_matches())
         .unwrap_or_else(|err| err.exit());
     (cli.common, cli.lesson)
+}
+
+/// The variable that sets the time scale when `--time-scale` is not given.
+const TIME_SCALE_ENV: &str = "LESSON_TIME_SCALE";
+
+/// The top line of `--help`: the package's description, or a general line.
+fn about_text(about: &str) -> String {
+    if about.is_empty() {
+        "A lesson of the Rust concurrency course".to_owned()
+    } else {
+        about.to_owned()
+    }
+}
+
+/// Where the lesson's chapter is: `lesson-01-threads` is chapter
+/// `01-threads` of the book in docs/.
+fn chapter_text(name: &str) -> String {
+    let chapter = name.strip_prefix("lesson-").unwrap_or(name);
+    format!(
+        "Its chapter: docs/src/{chapter}.md in the course's repository; \
+         `make docs` builds the book (docs/book/html/{chapter}.html)."
+    )
 }
 
 /// The largest time scale: a lesson of 18 s then runs for five hours, and

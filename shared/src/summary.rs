@@ -17,7 +17,7 @@ pub struct Facts {
     pub finished: usize,
     /// Tasks in the plan.
     pub planned: usize,
-    /// Ctrl-C stopped the run.
+    /// A stop (Ctrl-C, SIGTERM, SIGHUP) ended the run early.
     pub interrupted: bool,
 }
 
@@ -53,7 +53,7 @@ pub fn render(facts: &Facts) -> String {
     let mut out = String::new();
     let finished = format!("{} of {} tasks finished", facts.finished, facts.planned);
     if facts.interrupted {
-        let _ = writeln!(out, "interrupted by Ctrl-C: {finished}");
+        let _ = writeln!(out, "interrupted: {finished}");
     } else if !facts.complete() {
         let _ = writeln!(out, "incomplete: {finished}");
     }
@@ -92,7 +92,12 @@ pub fn render(facts: &Facts) -> String {
     out
 }
 
+/// Seconds with three decimals, or milliseconds below one second, where
+/// "0.000 s" would say nothing at a tiny time scale.
 fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        return milliseconds(d.as_secs_f64());
+    }
     format!("{:.3} s", d.as_secs_f64())
 }
 
@@ -149,7 +154,7 @@ mod tests {
         f.finished = 1;
         let text = render(&f);
         assert!(
-            text.starts_with("interrupted by Ctrl-C: 1 of 9 tasks finished"),
+            text.starts_with("interrupted: 1 of 9 tasks finished"),
             "{text}"
         );
         assert!(!text.contains("speedup"), "{text}");
@@ -182,7 +187,7 @@ mod tests {
         let text = render(&f);
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(
-            text.starts_with("elapsed") && text.ends_with(" 0.250 s\n"),
+            text.starts_with("elapsed") && text.ends_with(" 250.00 ms\n"),
             "{text}"
         );
     }

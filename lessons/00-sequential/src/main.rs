@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     let plan =
         Plan::new().worker(number_pauses().into_iter().chain(letter_pauses()));
 
-    lesson_kit::run(plan, || {
+    lesson_kit::run!(plan, || {
         // ANCHOR: calls
         print_numbers(); // returns after 4 x 2 s
         print_letters(); // starts only then: 5 x 2 s more

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     // the summary shows how far from it this run falls.
     let plan = Plan::new().worker(number_pauses()).worker(letter_pauses());
 
-    lesson_kit::run(plan, || {
+    lesson_kit::run!(plan, || {
         // ANCHOR: mistake
         for work in [print_numbers, print_letters] {
             let handle = thread::spawn(work);

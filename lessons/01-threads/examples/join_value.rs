@@ -16,7 +16,7 @@ use lesson_kit::{Plan, say, sleep};
 fn main() -> ExitCode {
     let plan = Plan::new().worker(number_pauses()).worker(letter_pauses());
 
-    lesson_kit::run(plan, || {
+    lesson_kit::run!(plan, || {
         // ANCHOR: spawn
         // Each closure returns a value: the JoinHandle's type says which.
         let numbers: thread::JoinHandle<u32> = thread::spawn(|| {

@@ -17,7 +17,7 @@ use lesson_kit::{Plan, say, sleep};
 fn main() -> ExitCode {
     let plan = Plan::new().worker(number_pauses()).worker(letter_pauses());
 
-    lesson_kit::run(plan, || {
+    lesson_kit::run!(plan, || {
         // ANCHOR: scope
         // Local data, owned by this function: no Arc, no clone.
         let numbers: Vec<u32> = (0..NUMBERS).collect();

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     // Two workers: the ideal is the busier one, 5 x 2 s.
     let plan = Plan::new().worker(number_pauses()).worker(letter_pauses());
 
-    lesson_kit::run(plan, || {
+    lesson_kit::run!(plan, || {
         // ANCHOR: spawn
         // spawn starts the function on a new thread and returns at once.
         let numbers = thread::spawn(print_numbers);

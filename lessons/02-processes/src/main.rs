@@ -11,10 +11,10 @@
 //!
 //! The child is this same binary, started again with a hidden `--role`
 //! argument: Rust has no `fork` in its standard library, and a child finds
-//! its code because it is the same program.
+//! its code because it is the same program. The kit carries each child's
+//! lines back to the parent over a pipe, for the timeline.
 
 mod child;
-mod protocol;
 
 use std::process::{self, ExitCode};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,11 +41,12 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 // ANCHOR_END: counter
 
 fn main() -> ExitCode {
-    let args: Args = lesson_kit::args();
+    let args: Args = lesson_kit::args!();
     // ANCHOR: role
-    // Started with --role, this process is a child: run that role and end.
+    // Started with --role, this process is a child: do that role's work.
     if let Some(role) = args.role {
-        return child::run(role, args.fail_child == Some(role));
+        let fail = args.fail_child == Some(role);
+        return children::run_child(|| child::work(role, fail));
     }
     // ANCHOR_END: role
     // Two workers, one per process: the ideal is the cubes' 5 x 1.5 s.
@@ -53,49 +54,52 @@ fn main() -> ExitCode {
         .worker(Role::Squares.pauses())
         .worker(Role::Cubes.pauses());
 
-    lesson_kit::run(plan, || {
+    lesson_kit::run!(plan, || {
         let (pid, parent) = (process::id(), std::os::unix::process::parent_id());
         let counter = COUNTER.load(Ordering::Relaxed);
         say!("parent: pid {pid}, parent pid {parent}, counter = {counter}");
-
-        // ANCHOR: spawn
-        let mut running = Vec::new();
-        for (n, role) in [Role::Squares, Role::Cubes].into_iter().enumerate() {
-            let name = format!("process {} ({})", n + 1, role.name());
-            let mut role_args = vec!["--role", role.name()];
-            if let Some(failing) = args.fail_child {
-                role_args.extend(["--fail-child", failing.name()]);
-            }
-            let command = children::command_for_self(role_args);
-            match command.and_then(|command| Child::spawn(&name, command)) {
-                Ok(mut child) => {
-                    let relay = child::relay(&mut child);
-                    running.push((child, relay));
-                }
-                Err(err) => lesson_kit::fail(format!("cannot start {name}: {err}")),
-            }
-        }
-        // ANCHOR_END: spawn
-
-        // ANCHOR: wait
-        for (mut child, relay) in running {
-            // The relay ends when the child closes its stdout, at its exit.
-            if relay.join().is_err() {
-                lesson_kit::fail(format!("the relay of {} panicked", child.name()));
-            }
-            match child.wait() {
-                Ok(status) if status.success() || lesson_kit::stopped() => {}
-                Ok(status) => lesson_kit::fail(format!(
-                    "{} failed: {}",
-                    child.name(),
-                    children::describe(status)
-                )),
-                Err(err) => lesson_kit::fail(format!("{}: {err}", child.name())),
-            }
-        }
+        let running = start_children(args.fail_child);
+        wait_for(running);
         // The children added their results to their COUNTER, not to this one.
         let counter = COUNTER.load(Ordering::Relaxed);
         say!("parent: counter is still {counter}");
-        // ANCHOR_END: wait
     })
 }
+
+// ANCHOR: spawn
+/// Starts one child process per role: this program again, with `--role`.
+fn start_children(failing: Option<Role>) -> Vec<Child> {
+    let mut running = Vec::new();
+    for (n, role) in [Role::Squares, Role::Cubes].into_iter().enumerate() {
+        let name = format!("process {} ({})", n + 1, role.name());
+        let mut args = vec!["--role", role.name()];
+        if let Some(failing) = failing {
+            args.extend(["--fail-child", failing.name()]);
+        }
+        // A std `Command`; the kit's `Child` prints the child's lines.
+        let command = children::command_for_self(args);
+        match command.and_then(|command| Child::spawn_relayed(&name, command)) {
+            Ok(child) => running.push(child),
+            Err(err) => lesson_kit::fail(format!("cannot start {name}: {err}")),
+        }
+    }
+    running
+}
+// ANCHOR_END: spawn
+
+// ANCHOR: wait
+/// Waits for every child to exit, and reports one that failed.
+fn wait_for(running: Vec<Child>) {
+    for mut child in running {
+        match child.wait() {
+            Ok(status) if status.success() || lesson_kit::stopped() => {}
+            Ok(status) => lesson_kit::fail(format!(
+                "{} failed: {}",
+                child.name(),
+                children::describe(status)
+            )),
+            Err(err) => lesson_kit::fail(format!("{}: {err}", child.name())),
+        }
+    }
+}
+// ANCHOR_END: wait

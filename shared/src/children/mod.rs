@@ -13,23 +13,42 @@
 //!   (a closed stdout, a second Ctrl-C), which skip destructors;
 //! - the child calls [`start_child`] first: it blocks the stop signals
 //!   (Ctrl-C, SIGTERM, SIGHUP: its parent stops it) and dies with its
-//!   parent.
+//!   parent;
+//! - a child whose lines and tasks the parent should show runs its role in
+//!   [`run_child`], and the parent starts it with [`Child::spawn_relayed`]:
+//!   the child's `say!` and `sleep` then travel back over its stdout
+//!   ([`relay`]), and the child's row in the timeline fills in by itself.
+//!
+//! Run by hand, a child role ignores Ctrl-C (it leaves stopping to its
+//! parent) and ends when its stdin closes: give it a terminal, or press
+//! Ctrl-D.
+
+pub mod relay;
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::os::unix::process::{ExitStatusExt, parent_id};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::{Mutex, Once, PoisonError};
+use std::os::unix::process::{CommandExt, ExitStatusExt, parent_id};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, Once, PoisonError};
+use std::thread::JoinHandle;
 
 use nix::sys::signal::{self, SigSet, Signal};
+use nix::sys::wait::{Id, WaitPidFlag, waitid};
 use nix::unistd::Pid;
 
 /// The environment variable that tells a child its parent's PID, so that it
 /// can tell whether its parent died before it was ready to notice.
 pub const PARENT_PID_ENV: &str = "LESSON_PARENT_PID";
 
-/// PIDs of the children alive now, for the kill on Ctrl-C and on the kit's
-/// own exits.
+/// PIDs of the children not reaped yet, for the kill on Ctrl-C and on the
+/// kit's own exits. A child is reaped only while this lock is held (see
+/// [`Child::wait`]), so every PID here is still ours: alive, or a zombie
+/// that no other process can be given.
 static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// Whether this process is a child that relays its lines to its parent.
+static RELAYING: AtomicBool = AtomicBool::new(false);
 
 // ANCHOR: command
 /// A command that runs this lesson's binary again with `args`, passing the
@@ -40,7 +59,11 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let mut command = Command::new(std::env::current_exe()?);
+    let mut command = Command::new(this_program()?);
+    // The child's argv[0] is the lesson's name, as if started by name.
+    if let Some(arg0) = std::env::args_os().next() {
+        command.arg0(arg0);
+    }
     command
         .args(args)
         .arg("--time-scale")
@@ -52,6 +75,16 @@ where
 }
 // ANCHOR_END: command
 
+/// The program to start a child from: on Linux the running image itself,
+/// which stays valid even after `cargo build` replaces or deletes the file
+/// the lesson was started from; elsewhere the path it was started from.
+fn this_program() -> io::Result<PathBuf> {
+    if cfg!(target_os = "linux") {
+        return Ok(PathBuf::from("/proc/self/exe"));
+    }
+    std::env::current_exe()
+}
+
 /// A running child process, named for the timeline ("process 1 (squares)").
 /// Dropping it kills the child and waits for it, so that no child outlives
 /// the lesson and none is left a zombie.
@@ -59,6 +92,8 @@ where
 pub struct Child {
     name: String,
     inner: std::process::Child,
+    /// The thread that relays the child's lines, for a relayed child.
+    relay: Option<JoinHandle<()>>,
 }
 
 impl Child {
@@ -69,9 +104,14 @@ impl Child {
     /// spawning thread. Spawn children from a thread that lives as long as
     /// they should (the main thread, or the pool's owner).
     pub fn spawn(name: &str, mut command: Command) -> io::Result<Self> {
+        let inner = command.spawn().map_err(|err| {
+            let program = command.get_program().display();
+            io::Error::new(err.kind(), format!("cannot start {program}: {err}"))
+        })?;
         let mut child = Self {
             name: name.to_owned(),
-            inner: command.spawn()?,
+            inner,
+            relay: None,
         };
         register(child.pid());
         crate::add_worker(name);
@@ -79,6 +119,18 @@ impl Child {
         // would have missed this child: stop it now instead.
         if crate::stopped() {
             child.kill();
+        }
+        Ok(child)
+    }
+
+    /// Starts `command` as a child called `name` that runs its role in
+    /// [`run_child`]: a thread of the parent prints the child's lines as
+    /// they come and records its tasks under its row. [`Child::wait`]
+    /// waits for the last of them.
+    pub fn spawn_relayed(name: &str, command: Command) -> io::Result<Self> {
+        let mut child = Self::spawn(name, command)?;
+        if let Some(stdout) = child.take_stdout() {
+            child.relay = Some(relay::relay(name.to_owned(), stdout));
         }
         Ok(child)
     }
@@ -103,11 +155,28 @@ impl Child {
         self.inner.stdout.take()
     }
 
-    /// Waits for the child to exit and returns its exit status. After
-    /// Ctrl-C the kit has killed it, so this returns promptly.
+    /// Waits for the child to exit and returns its exit status (for a
+    /// relayed child, after its last line is printed). After Ctrl-C the kit
+    /// has killed it, so this returns promptly.
     pub fn wait(&mut self) -> io::Result<ExitStatus> {
+        // The relay ends when the child closes its stdout, at its exit.
+        if let Some(relay) = self.relay.take()
+            && relay.join().is_err()
+        {
+            crate::fail(format!("the relay of {} panicked", self.name));
+        }
+        // Wait for the exit without reaping: until it is reaped, the PID
+        // cannot be given to another process, so a kill from the Ctrl-C
+        // thread cannot hit a stranger. Then reap it under the lock that
+        // the kill takes.
+        let pid = Pid::from_raw(i32::try_from(self.pid()).unwrap_or(i32::MAX));
+        // Any other answer means it exited, or was reaped by an earlier
+        // wait, whose status std keeps.
+        let exited = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT;
+        while let Err(nix::errno::Errno::EINTR) = waitid(Id::Pid(pid), exited) {}
+        let mut live = live();
         let status = self.inner.wait();
-        unregister(self.pid());
+        live.retain(|&other| other != self.pid());
         status
     }
 
@@ -137,27 +206,23 @@ pub fn describe(status: ExitStatus) -> String {
     }
 }
 
+fn live() -> MutexGuard<'static, Vec<u32>> {
+    LIVE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 fn register(pid: u32) {
     static HOOKS: Once = Once::new();
     HOOKS.call_once(|| {
         crate::on_stop(kill_live);
         crate::on_exit(kill_live);
     });
-    LIVE.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(pid);
+    live().push(pid);
 }
 
-fn unregister(pid: u32) {
-    LIVE.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .retain(|&live| live != pid);
-}
-
-/// Kills every live child. Their [`Child`] handles reap them; if the
-/// process is ending instead, the children die with it all the same.
+/// Kills every child not reaped yet. Their [`Child`] handles reap them; if
+/// the process is ending instead, the children die with it all the same.
 fn kill_live() {
-    let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+    let live = live();
     for &pid in live.iter() {
         if let Ok(pid) = i32::try_from(pid) {
             let _ = signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
@@ -197,6 +262,23 @@ pub fn start_child() {
     }
 }
 // ANCHOR_END: start_child
+
+/// Runs a child's role so that its parent shows what it does: calls
+/// [`start_child`], ends the child when its stdin closes (the parent is
+/// gone), and sends every `say!` and every task [`crate::sleep`] opens to the
+/// parent over stdout (see [`relay`]). The parent starts such a child with
+/// [`Child::spawn_relayed`].
+pub fn run_child(role: impl FnOnce() -> ExitCode) -> ExitCode {
+    start_child();
+    exit_when_stdin_closes();
+    RELAYING.store(true, Ordering::SeqCst);
+    role()
+}
+
+/// Whether this process is a child started in [`run_child`].
+pub(crate) fn relaying() -> bool {
+    RELAYING.load(Ordering::Relaxed)
+}
 
 /// Ends this child when its stdin closes, for a child that reads nothing
 /// from its parent: a closed pipe is how it learns, on any Unix, that the

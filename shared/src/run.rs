@@ -1,0 +1,316 @@
+//! The state of the one run in this process, and of each of its threads:
+//! the options, the clock, the plan, the recording, the stop; which row
+//! and which open task each thread has, and where its sleeps are chained.
+
+use std::cell::RefCell;
+use std::process::ExitCode;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use crate::cli::Common;
+use crate::output::{name, terminal_width, warn, write_stdout};
+use crate::plan::Plan;
+use crate::record::Recording;
+use crate::stop::{EXIT_INTERRUPTED, Stop};
+use crate::summary::{self, Facts};
+use crate::{report, timeline};
+
+/// How late a sleep may start after the previous one's deadline and still
+/// count from that deadline, unless `LESSON_CHAIN_SLACK_MS` says otherwise
+/// (0 turns the chaining off).
+const CHAIN_SLACK: Duration = Duration::from_millis(5);
+
+/// The variable that sets the chaining slack, in whole milliseconds.
+pub(crate) const CHAIN_SLACK_ENV: &str = "LESSON_CHAIN_SLACK_MS";
+
+/// The largest slack the variable may set: more would hide real work.
+const MAX_CHAIN_SLACK_MS: u64 = 1000;
+
+pub(crate) static OPTIONS: OnceLock<Common> = OnceLock::new();
+static RUN: OnceLock<Run> = OnceLock::new();
+
+thread_local! {
+    static THIS_THREAD: RefCell<ThisThread> = const { RefCell::new(ThisThread::new()) };
+}
+
+/// The state of the one run in this process.
+pub(crate) struct Run {
+    pub(crate) options: Common,
+    started: OnceLock<Instant>,
+    pub(crate) plan: OnceLock<Plan>,
+    recording: Mutex<Recording>,
+    pub(crate) extra: Mutex<Map<String, Value>>,
+    pub(crate) stop: Stop,
+    chain_slack: Duration,
+}
+
+/// The run, made on first use with the options parsed so far.
+pub(crate) fn current() -> &'static Run {
+    RUN.get_or_init(|| Run {
+        options: OPTIONS.get().cloned().unwrap_or_default(),
+        started: OnceLock::new(),
+        plan: OnceLock::new(),
+        recording: Mutex::new(Recording::default()),
+        extra: Mutex::new(Map::new()),
+        stop: Stop::default(),
+        chain_slack: chain_slack(),
+    })
+}
+
+/// The chaining slack: [`CHAIN_SLACK`], or `LESSON_CHAIN_SLACK_MS`.
+fn chain_slack() -> Duration {
+    let Some(text) = std::env::var_os(CHAIN_SLACK_ENV) else {
+        return CHAIN_SLACK;
+    };
+    match parse_chain_slack(&text.to_string_lossy()) {
+        Ok(slack) => slack,
+        Err(why) => {
+            warn(format_args!("invalid {CHAIN_SLACK_ENV}: {why}"));
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Whole milliseconds from 0 to [`MAX_CHAIN_SLACK_MS`]; empty means unset.
+pub(crate) fn parse_chain_slack(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(CHAIN_SLACK);
+    }
+    match text.parse::<u64>() {
+        Ok(ms) if ms <= MAX_CHAIN_SLACK_MS => Ok(Duration::from_millis(ms)),
+        _ => Err(format!(
+            "{text:?} is not a whole number of milliseconds from 0 to \
+             {MAX_CHAIN_SLACK_MS} (0 turns the chaining off)"
+        )),
+    }
+}
+
+impl Run {
+    /// Starts the clock, if it has not started.
+    pub(crate) fn start(&self) -> Instant {
+        *self.started.get_or_init(Instant::now)
+    }
+
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.start().elapsed()
+    }
+
+    fn since_start(&self, at: Instant) -> Duration {
+        at.saturating_duration_since(self.start())
+    }
+
+    pub(crate) fn recording(&self) -> MutexGuard<'_, Recording> {
+        // A panic elsewhere must not hide what was recorded.
+        self.recording
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sleeps for `pause` times the time scale, opening a task on this
+    /// thread if none is open; `false` if a stop cut it short.
+    pub(crate) fn sleep(&self, pause: Duration) -> bool {
+        if self.stop.requested() {
+            return false;
+        }
+        let now = Instant::now();
+        let (deadline, opened) = THIS_THREAD.with_borrow_mut(|this| {
+            let opened = this.open_task.is_none();
+            if opened {
+                let mut rec = self.recording();
+                let worker = this.worker(&mut rec);
+                this.open_task = Some(rec.open(worker, self.since_start(now)));
+            }
+            // Each wake-up overshoots a little (tens of microseconds, more
+            // on a busy machine); counting from the previous deadline stops
+            // nine sleeps from adding up nine overshoots. A longer gap is
+            // real work or waiting, and the next sleep counts from now.
+            let base = match this.deadline {
+                Some(previous)
+                    if now.saturating_duration_since(previous)
+                        < self.chain_slack =>
+                {
+                    previous
+                }
+                _ => now,
+            };
+            let deadline = base + pause.mul_f64(self.options.time_scale);
+            this.deadline = Some(deadline);
+            (deadline, opened)
+        });
+        // A child that relays to its parent tells it a task starts now.
+        if opened && crate::children::relaying() {
+            crate::children::relay::task_starts();
+        }
+        self.stop.wait_until(deadline)
+    }
+
+    /// Ends this thread's open task with `label`, at `now`; returns
+    /// whether it had one.
+    pub(crate) fn close_task(
+        &self,
+        rec: &mut Recording,
+        label: &str,
+        now: Duration,
+    ) -> bool {
+        let open = THIS_THREAD.with_borrow_mut(|this| this.open_task.take());
+        if let Some(task) = open {
+            rec.close(task, label, now);
+        }
+        open.is_some()
+    }
+
+    /// Prints the summary and the timeline, or the JSON document, and
+    /// returns the exit status.
+    pub(crate) fn finish(&self) -> ExitCode {
+        let elapsed = self.elapsed();
+        let mut rec = self.recording().clone();
+        rec.number_threads();
+        let plan = self.plan.get().cloned().unwrap_or_default();
+        let scale = self.options.time_scale;
+        let facts = Facts {
+            elapsed,
+            ideal: plan.ideal().map(|d| d.mul_f64(scale)),
+            sequential: plan.sequential().map(|d| d.mul_f64(scale)),
+            finished: rec.finished().count(),
+            planned: plan.task_count(),
+            interrupted: self.stop.requested(),
+        };
+        if self.options.json {
+            let extra = self.extra.lock().unwrap_or_else(PoisonError::into_inner);
+            write_stdout(&report::render(&name(), scale, &rec, &facts, &extra));
+        } else {
+            write_stdout(&format!("\n{}", summary::render(&facts)));
+            if !self.options.no_timeline {
+                let width = terminal_width();
+                write_stdout(&format!(
+                    "\n{}",
+                    timeline::render(&rec, elapsed, width)
+                ));
+            }
+        }
+        ExitCode::from(self.status())
+    }
+
+    /// The exit status the run has earned so far: 130 after a stop, 1
+    /// after a failure, else 0.
+    pub(crate) fn status(&self) -> u8 {
+        if self.stop.requested() {
+            EXIT_INTERRUPTED
+        } else if self.recording().errors.is_empty() {
+            0
+        } else {
+            1
+        }
+    }
+}
+
+/// What the kit knows about the current thread.
+///
+/// Dropped when the thread ends, normally or by a panic: a task still open
+/// then is recorded as cut short where it stopped.
+struct ThisThread {
+    worker: Option<usize>,
+    open_task: Option<usize>,
+    deadline: Option<Instant>,
+}
+
+impl ThisThread {
+    const fn new() -> Self {
+        Self {
+            worker: None,
+            open_task: None,
+            deadline: None,
+        }
+    }
+
+    /// This thread's row in the timeline, added on first use: named after
+    /// the thread ("main" for the main thread), or "thread N" in the order
+    /// the threads were spawned.
+    fn worker(&mut self, rec: &mut Recording) -> usize {
+        *self.worker.get_or_insert_with(|| {
+            let this = thread::current();
+            match this.name() {
+                Some(name) => rec.add_row(name),
+                None => rec.add_unnamed_thread(spawn_order(this.id())),
+            }
+        })
+    }
+}
+
+impl Drop for ThisThread {
+    fn drop(&mut self) {
+        if let (Some(task), Some(run)) = (self.open_task.take(), RUN.get()) {
+            let now = run.elapsed();
+            run.recording().abandon(task, now);
+        }
+    }
+}
+
+/// A key that grows with each thread spawned. Thread ids are handed out by
+/// a counter; std prints the number (`ThreadId(3)`) but has no stable way
+/// to read it yet. Only the order of rows depends on it.
+fn spawn_order(id: thread::ThreadId) -> u64 {
+    let text = format!("{id:?}");
+    let digits = text.trim_start_matches("ThreadId(").trim_end_matches(')');
+    digits.parse().unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_to_back_sleeps_never_end_early() {
+        let pause = Duration::from_millis(10);
+        let began = Instant::now();
+        for _ in 0..5 {
+            assert!(current().sleep(pause));
+        }
+        assert!(began.elapsed() >= pause * 5, "took {:?}", began.elapsed());
+    }
+
+    #[test]
+    fn a_sleep_after_other_work_takes_its_full_length() {
+        let pause = Duration::from_millis(20);
+        assert!(current().sleep(pause));
+        // Work between two sleeps, longer than the 5 ms slack (a fixed gap,
+        // so that a huge slack cannot hide it): the next sleep must count
+        // from now, not from the previous deadline.
+        thread::sleep(Duration::from_millis(15));
+        let began = Instant::now();
+        assert!(current().sleep(pause));
+        assert!(began.elapsed() >= pause, "took {:?}", began.elapsed());
+    }
+
+    #[test]
+    fn the_slack_is_5_ms_unless_the_environment_says_otherwise() {
+        assert_eq!(CHAIN_SLACK, Duration::from_millis(5));
+        assert_eq!(parse_chain_slack(""), Ok(CHAIN_SLACK));
+        assert_eq!(parse_chain_slack("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_chain_slack(" 12 "), Ok(Duration::from_millis(12)));
+        for bad in ["-1", "1.5", "abc", "1001", "5ms"] {
+            assert!(parse_chain_slack(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_thread_that_panics_leaves_its_task_ended_but_unfinished() {
+        let name = "panics on purpose";
+        let panicking = thread::Builder::new().name(name.to_owned()).spawn(|| {
+            current().sleep(Duration::from_millis(1));
+            panic!("on purpose, mid-task");
+        });
+        let joined = panicking.expect("a thread").join();
+        assert!(joined.is_err());
+        let rec = current().recording();
+        let row = rec.workers.iter().position(|w| w == name).expect("its row");
+        let tasks: Vec<_> = rec.spans.iter().filter(|s| s.worker == row).collect();
+        assert_eq!(tasks.len(), 1);
+        assert!(!tasks[0].finished);
+        assert!(tasks[0].end.is_some(), "the task ended with its thread");
+    }
+}

@@ -1,0 +1,226 @@
+//! Stopping a run early: Ctrl-C and the other stop signals, the work to do
+//! when they come, and the flag and wake-up that cut every sleep short.
+//!
+//! The first signal stops the run cleanly: hooks stop child processes, the
+//! sleepers wake, the lesson prints what finished and exits 130. A second,
+//! deliberate press quits at once. Signals that arrive together are one
+//! request: `timeout` signals the lesson and then its whole process group,
+//! so the lesson sees SIGTERM twice within microseconds.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use crate::output::warn;
+
+/// Exit status after a stop, as shells report a death by SIGINT (128 + 2).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// A second signal this soon after the first was handled is part of the
+/// same request (one `timeout`, one `kill` to a group), not a second press:
+/// nobody presses Ctrl-C twice within a third of a second on purpose.
+const SAME_REQUEST: Duration = Duration::from_millis(300);
+
+type Hook = Box<dyn Fn() + Send + Sync>;
+
+static EXIT_HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
+static STOP_HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
+
+/// Registers work to do before the kit ends the process itself (a closed
+/// stdout, a second Ctrl-C): killing child processes, for instance.
+pub fn on_exit(cleanup: impl Fn() + Send + Sync + 'static) {
+    let mut hooks = EXIT_HOOKS.lock().unwrap_or_else(PoisonError::into_inner);
+    hooks.push(Box::new(cleanup));
+}
+
+/// Registers work to do on the first stop signal, as soon as it comes:
+/// stopping child processes, for instance, which the kit's sleeps cannot
+/// reach.
+pub fn on_stop(hook: impl Fn() + Send + Sync + 'static) {
+    let mut hooks = STOP_HOOKS.lock().unwrap_or_else(PoisonError::into_inner);
+    hooks.push(Box::new(hook));
+}
+
+/// Ends the process with `code` after running the [`on_exit`] hooks.
+pub fn exit(code: i32) -> ! {
+    run_hooks(&EXIT_HOOKS);
+    std::process::exit(code)
+}
+
+fn run_hooks(hooks: &Mutex<Vec<Hook>>) {
+    let hooks = hooks.lock().unwrap_or_else(PoisonError::into_inner);
+    for hook in hooks.iter() {
+        hook();
+    }
+}
+
+/// The stop flag, and a condition variable that wakes every sleeper when
+/// it is raised.
+#[derive(Default)]
+pub(crate) struct Stop {
+    requested: AtomicBool,
+    lock: Mutex<()>,
+    wake: Condvar,
+    /// When the first signal had been handled: the start of the window in
+    /// which another signal belongs to the same request.
+    handled: Mutex<Option<Instant>>,
+}
+
+/// What to do about a signal.
+#[derive(Debug, PartialEq, Eq)]
+enum Action {
+    /// The first: stop cleanly.
+    Stop,
+    /// Sent together with the first: nothing more to do.
+    SameRequest,
+    /// A deliberate second press: quit now.
+    QuitNow,
+}
+
+impl Stop {
+    pub(crate) fn requested(&self) -> bool {
+        self.requested.load(Ordering::SeqCst)
+    }
+
+    /// Raises the flag; returns whether it was raised before. Sleepers
+    /// notice at their deadline, or at once after [`Stop::wake_all`].
+    pub(crate) fn raise(&self) -> bool {
+        self.requested.swap(true, Ordering::SeqCst)
+    }
+
+    /// Wakes every sleeper to look at the flag.
+    pub(crate) fn wake_all(&self) {
+        // Taking the lock means no sleeper is between its check and its wait.
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        self.wake.notify_all();
+    }
+
+    /// Waits until `deadline`; returns `false` if a stop came first.
+    pub(crate) fn wait_until(&self, deadline: Instant) -> bool {
+        let mut guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if self.requested() {
+                return false;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return true;
+            }
+            guard = match self.wake.wait_timeout(guard, deadline - now) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+
+    /// Decides what a signal that comes `now` means.
+    fn classify(&self, now: Instant) -> Action {
+        if !self.raise() {
+            return Action::Stop;
+        }
+        let handled = *self.handled.lock().unwrap_or_else(PoisonError::into_inner);
+        match handled {
+            // Signals are handled one after another: one that comes while the
+            // first is still being handled was sent with it.
+            None => Action::SameRequest,
+            Some(at) if now.saturating_duration_since(at) < SAME_REQUEST => {
+                Action::SameRequest
+            }
+            Some(_) => Action::QuitNow,
+        }
+    }
+
+    fn mark_handled(&self, at: Instant) {
+        *self.handled.lock().unwrap_or_else(PoisonError::into_inner) = Some(at);
+    }
+
+    /// Handles one stop signal.
+    fn on_signal(&self) {
+        match self.classify(Instant::now()) {
+            Action::Stop => {
+                // Stop the work first: if the message below cannot be
+                // written, the children are stopped and the sleepers woken
+                // all the same.
+                run_hooks(&STOP_HOOKS);
+                self.wake_all();
+                // ctrlc does not say which signal came: name every one it
+                // catches rather than a key nobody may have pressed.
+                warn(
+                    "stopping on a stop signal (Ctrl-C, SIGTERM or SIGHUP); \
+                     press Ctrl-C again to quit at once",
+                );
+                self.mark_handled(Instant::now());
+            }
+            Action::SameRequest => {}
+            Action::QuitNow => {
+                run_hooks(&EXIT_HOOKS);
+                warn("stopped at once");
+                std::process::exit(i32::from(EXIT_INTERRUPTED));
+            }
+        }
+    }
+}
+
+/// Routes SIGINT, SIGTERM and SIGHUP to `stop` (ctrlc's `termination`
+/// feature adds the last two).
+pub(crate) fn install(stop: &'static Stop) {
+    if let Err(err) = ctrlc::set_handler(move || stop.on_signal()) {
+        warn(format_args!("warning: Ctrl-C will not stop cleanly: {err}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::thread;
+
+    #[test]
+    fn a_stop_wakes_a_sleeper_early() {
+        let stop = Arc::new(Stop::default());
+        let sleeper = {
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                let began = Instant::now();
+                let slept_fully = stop.wait_until(began + Duration::from_secs(30));
+                (slept_fully, began.elapsed())
+            })
+        };
+        assert!(!stop.raise());
+        assert!(stop.raise(), "a second raise reports the first");
+        stop.wake_all();
+        let (slept_fully, took) = sleeper.join().expect("sleeper thread");
+        assert!(!slept_fully);
+        assert!(took < Duration::from_secs(10), "took {took:?}");
+    }
+
+    #[test]
+    fn a_wait_without_a_stop_reaches_its_deadline() {
+        let stop = Stop::default();
+        let deadline = Instant::now() + Duration::from_millis(20);
+        assert!(stop.wait_until(deadline));
+        assert!(Instant::now() >= deadline);
+    }
+
+    #[test]
+    fn signals_sent_together_are_one_request() {
+        let stop = Stop::default();
+        let first = Instant::now();
+        assert_eq!(stop.classify(first), Action::Stop);
+        // Still being handled: the second signal came with the first.
+        assert_eq!(stop.classify(first), Action::SameRequest);
+        stop.mark_handled(first);
+        let soon = first + SAME_REQUEST / 2;
+        assert_eq!(stop.classify(soon), Action::SameRequest);
+    }
+
+    #[test]
+    fn a_later_press_quits_at_once() {
+        let stop = Stop::default();
+        let first = Instant::now();
+        assert_eq!(stop.classify(first), Action::Stop);
+        stop.mark_handled(first);
+        let later = first + SAME_REQUEST + Duration::from_millis(1);
+        assert_eq!(stop.classify(later), Action::QuitNow);
+    }
+}
