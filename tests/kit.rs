@@ -1,7 +1,6 @@
 //! What every lesson does through the kit, tried on lessons 00 and 01:
 //! argument errors, `--no-timeline`, a closed stdout, and Ctrl-C.
 
-use std::process::Command;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
@@ -26,21 +25,31 @@ fn bad_time_scales_exit_2_naming_the_option() {
 #[test]
 fn the_time_scale_can_come_from_the_environment() {
     let lesson = bin("lesson-00-sequential");
-    let out = Command::new(&lesson)
-        .args(["--json"])
-        .env("LESSON_TIME_SCALE", "0.01")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0));
-    let report = util::Report::parse(&String::from_utf8_lossy(&out.stdout));
+    let with_scale = |value: &str| {
+        let mut command = util::command(&lesson, &["--json"]);
+        command.env("LESSON_TIME_SCALE", value);
+        util::run_command(command)
+    };
+    let run = with_scale("0.01");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let report = util::Report::parse(&run.stdout);
     assert_eq!(report.doc["time_scale"], 0.01);
 
-    let bad = Command::new(&lesson)
-        .env("LESSON_TIME_SCALE", "fast")
-        .output()
-        .expect("runs");
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--time-scale"));
+    let bad = with_scale("fast");
+    assert_eq!(bad.code, Some(2));
+    assert!(bad.stderr.contains("--time-scale"), "{}", bad.stderr);
+
+    // An empty variable is unset: the default scale 1, not an error. The
+    // run is stopped at its first line, 2 s in.
+    let mut command = util::command(&lesson, &["--no-timeline"]);
+    command.env("LESSON_TIME_SCALE", "");
+    let mut running = Running::spawn(command);
+    assert_eq!(running.next_line().as_deref(), Some("Number : 0"));
+    let stopped =
+        running.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(5));
+    let rest = stopped.rest.join("\n");
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    assert!(rest.contains("18.000 s   every sleep"), "{rest}");
 }
 
 #[test]

@@ -9,3 +9,4 @@ mod lesson_01;
 mod lesson_02;
 mod lesson_04;
 mod procs;
+mod stops;

@@ -105,11 +105,25 @@ pub fn command(program: &Path, args: &[&str]) -> Command {
     command
 }
 
-/// Runs a program to the end with `args`.
+/// How long one run of a lesson or an example may take before the test
+/// calls it hung: far above any run the tests make (a second or two), far
+/// below the minutes a hang would otherwise cost the suite.
+pub const RUN_LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs a program to the end with `args`, within [`RUN_LIMIT`].
 pub fn run(program: &Path, args: &[&str]) -> Run {
-    command(program, args)
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()))
+    run_command(command(program, args))
+}
+
+/// Runs a command to the end, within [`RUN_LIMIT`]; a run that takes
+/// longer is killed and fails the test.
+pub fn run_command(mut command: Command) -> Run {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let child = command
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot run {program}: {err}"));
+    wait_within(child, RUN_LIMIT)
+        .unwrap_or_else(|| panic!("{program} did not exit within {RUN_LIMIT:?}"))
         .into()
 }
 
@@ -124,7 +138,8 @@ pub struct Running {
     pub pid: u32,
     /// `None` once the test has closed it.
     lines: Option<Lines<BufReader<ChildStdout>>>,
-    stderr: StderrFile,
+    /// Where stderr went: a file the test reads, or somewhere it chose.
+    stderr: Option<StderrFile>,
 }
 
 /// What a lesson printed after it was signalled, and how it ended.
@@ -136,12 +151,32 @@ pub struct Interrupted {
 
 impl Running {
     pub fn start(program: &Path, args: &[&str]) -> Self {
-        let stderr = StderrFile::new();
-        let mut child = command(program, args)
+        Self::spawn(command(program, args))
+    }
+
+    /// Starts `command` (made with [`command`]) as [`Running::start`] does.
+    pub fn spawn(mut command: Command) -> Self {
+        let file = StderrFile::new();
+        command.stderr(file.stdio());
+        let mut running = Self::spawn_with_stderr(command);
+        running.stderr = Some(file);
+        running
+    }
+
+    /// Starts a program as [`Running::start`] does, with its stderr going
+    /// to `stderr` (`/dev/full`, a pipe nobody reads) instead of a file.
+    pub fn start_with_stderr(program: &Path, args: &[&str], stderr: Stdio) -> Self {
+        let mut command = command(program, args);
+        command.stderr(stderr);
+        Self::spawn_with_stderr(command)
+    }
+
+    fn spawn_with_stderr(mut command: Command) -> Self {
+        let program = command.get_program().to_string_lossy().into_owned();
+        let mut child = command
             .process_group(0)
-            .stderr(stderr.stdio())
             .spawn()
-            .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
+            .unwrap_or_else(|err| panic!("cannot run {program}: {err}"));
         let stdout = child.stdout.take().expect("stdout is piped");
         let pid = child.id();
         let lines = Some(BufReader::new(stdout).lines());
@@ -149,7 +184,7 @@ impl Running {
             child,
             pid,
             lines,
-            stderr,
+            stderr: None,
         }
     }
 
@@ -213,7 +248,11 @@ impl Running {
         Interrupted {
             rest,
             code: out.status.code(),
-            stderr: self.stderr.read(),
+            stderr: self
+                .stderr
+                .as_ref()
+                .map(StderrFile::read)
+                .unwrap_or_default(),
         }
     }
 }

@@ -372,7 +372,7 @@ impl Pool {
     /// Reports what the pool recovered from: on stderr at once, and in the
     /// JSON document's `recovered`.
     fn notice(&mut self, text: String) {
-        eprintln!("{}: {text}", lesson_kit::name());
+        lesson_kit::warn(&text);
         self.recovered.push(text);
         lesson_kit::fact("recovered", self.recovered.clone());
     }

@@ -49,7 +49,7 @@ pub fn serve(work: fn(u64) -> String, crashes: Crashes) -> ExitCode {
         let request = match Request::decode(&line) {
             Ok(request) => request,
             Err(err) => {
-                eprintln!("{}: worker: {err}", lesson_kit::name());
+                lesson_kit::warn(format!("worker: {err}"));
                 return ExitCode::FAILURE;
             }
         };

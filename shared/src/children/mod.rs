@@ -214,7 +214,7 @@ fn register(pid: u32) {
     static HOOKS: Once = Once::new();
     HOOKS.call_once(|| {
         crate::on_stop(kill_live);
-        crate::on_exit(kill_live);
+        crate::on_exit(kill_and_reap_live);
     });
     live().push(pid);
 }
@@ -226,6 +226,19 @@ fn kill_live() {
     for &pid in live.iter() {
         if let Ok(pid) = i32::try_from(pid) {
             let _ = signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+    }
+}
+
+/// Kills every child not reaped yet and waits for each to die, for the
+/// kit's own exits: the process is ending, and "ending" must not leave a
+/// child still dying behind it for a moment.
+fn kill_and_reap_live() {
+    kill_live();
+    let live = live();
+    for &pid in live.iter() {
+        if let Ok(pid) = i32::try_from(pid) {
+            let _ = nix::sys::wait::waitpid(Pid::from_raw(pid), None);
         }
     }
 }
@@ -329,6 +342,7 @@ pub fn read_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn describe_names_codes_and_signals() {
@@ -349,6 +363,39 @@ mod tests {
         // Reaped: the PID no longer names any process, not even a zombie.
         let pid = Pid::from_raw(i32::try_from(pid).unwrap());
         assert!(signal::kill(pid, None).is_err());
+    }
+
+    /// The state letter of a process from `/proc/PID/stat`, if it exists.
+    fn state(pid: u32) -> Option<char> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.trim_start().chars().next()
+    }
+
+    #[test]
+    fn a_child_is_reaped_only_under_the_kill_lists_lock() {
+        let mut child =
+            Child::spawn("quick", Command::new("true")).expect("true starts");
+        let pid = child.pid();
+        // Hold the lock the Ctrl-C kill takes, as if it were signalling now.
+        let held = live();
+        let waiter = std::thread::spawn(move || child.wait().map(|s| s.success()));
+        // The child exits at once and becomes a zombie; while the lock is
+        // held it must stay one: reaped, its PID could go to a stranger
+        // that the kill would then hit.
+        let began = std::time::Instant::now();
+        while state(pid) != Some('Z') {
+            assert!(began.elapsed() < Duration::from_secs(5), "never exited");
+            std::thread::yield_now();
+        }
+        let watch = std::time::Instant::now();
+        while watch.elapsed() < Duration::from_millis(200) {
+            assert_eq!(state(pid), Some('Z'), "reaped while the kill list was held");
+            std::thread::yield_now();
+        }
+        drop(held);
+        assert_eq!(waiter.join().expect("the waiter").ok(), Some(true));
+        assert_eq!(state(pid), None, "reaped once the lock was free");
+        assert!(!LIVE.lock().unwrap().contains(&pid));
     }
 
     #[test]

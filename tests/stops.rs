@@ -1,0 +1,207 @@
+//! The kit's promises when things around a lesson go wrong: both output
+//! streams in one pipe that closes (`2>&1 | head -1`), a stderr that cannot
+//! be written, a stop signal sent twice at once (`timeout`), a deliberate
+//! second Ctrl-C, and the lesson's binary replaced while it runs.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
+use std::time::Duration;
+
+use nix::sys::signal::{self, Signal};
+use nix::unistd::Pid;
+
+use crate::procs::{self, assert_none_left, started_by};
+use crate::util::{self, Running, bin, example};
+
+/// As `lesson 2>&1 | head -1`: stdout and stderr share one pipe, which
+/// closes after the first line. Later notices on stderr must not panic the
+/// lesson (exit 101): it ends quietly with the status it had earned.
+fn both_streams_into_a_pipe_read_once(program: &str, args: &[&str]) -> Option<i32> {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let mut command = util::command(&bin(program), args);
+    command
+        .stdout(writer.try_clone().expect("a second end"))
+        .stderr(writer);
+    let child = command.spawn().expect("the lesson starts");
+    // Our copies of the writing end went into the command, which is dropped
+    // with it: the pipe ends when the lesson and its children close theirs.
+    drop(command);
+    let mut first = String::new();
+    BufReader::new(reader)
+        .read_line(&mut first)
+        .expect("a line");
+    assert!(!first.is_empty(), "{program} printed nothing");
+    // The reader is dropped here: the pipe is closed, as `head -1` does.
+    let pid = child.id();
+    let out = util::wait_within(child, Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{program} did not end after its pipe closed"));
+    assert_none_left(pid, &[]);
+    out.status.code()
+}
+
+#[test]
+fn notices_into_a_closed_pipe_do_not_panic_the_lesson() {
+    // The poisoned task makes the pool print a notice per lost attempt.
+    let code = both_streams_into_a_pipe_read_once(
+        "lesson-04-processpool",
+        &["--time-scale", "0.05", "--poison-task", "1"],
+    );
+    assert!(matches!(code, Some(0 | 1)), "exit code {code:?}");
+    // A failing child writes its notice into the same closed pipe.
+    let code = both_streams_into_a_pipe_read_once(
+        "lesson-02-processes",
+        &["--time-scale", "0.05", "--fail-child", "cubes"],
+    );
+    assert!(matches!(code, Some(0 | 1)), "exit code {code:?}");
+}
+
+fn dev_full() -> Stdio {
+    File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
+        .into()
+}
+
+#[test]
+fn a_stop_works_when_stderr_cannot_be_written() {
+    // Lesson 00's next line is 2 s away: ending within 1 s means the
+    // handler woke the sleeper, although its message could not be written.
+    let mut lesson =
+        Running::start_with_stderr(&bin("lesson-00-sequential"), &[], dev_full());
+    assert_eq!(lesson.next_line().as_deref(), Some("Number : 0"));
+    let stopped =
+        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1));
+    assert_eq!(stopped.code, Some(130));
+    assert!(
+        stopped.rest.iter().any(|l| l.starts_with("interrupted:")),
+        "{:?}",
+        stopped.rest
+    );
+
+    // Lesson 02's children run for 3.75 s more at this scale: they must be
+    // killed by the first signal, not left to finish.
+    let mut lesson = Running::start_with_stderr(
+        &bin("lesson-02-processes"),
+        &["--time-scale", "0.5"],
+        dev_full(),
+    );
+    let first = lesson.next_line().expect("the parent's first line");
+    assert!(first.starts_with("parent: "), "{first}");
+    let children = wait_for_children(lesson.pid, 2);
+    procs::assert_stops_cleanly(lesson, &children, Signal::SIGINT);
+}
+
+/// The PIDs of the `count` children the lesson `parent` starts, once all
+/// have started (they start within milliseconds; 5 s is a hang).
+fn wait_for_children(parent: u32, count: usize) -> Vec<u32> {
+    let began = std::time::Instant::now();
+    loop {
+        let children = started_by(parent);
+        if children.len() >= count {
+            return children;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(5),
+            "children: {children:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// `timeout` signals the lesson, then its whole group: two SIGTERMs
+/// microseconds apart. That is one request to stop: the summary is printed
+/// and nothing is left, every time.
+#[test]
+fn a_signal_to_the_lesson_and_then_its_group_is_one_stop() {
+    for (lesson, args) in [
+        ("lesson-01-threads", &["--time-scale", "0.1"][..]),
+        ("lesson-02-processes", &["--time-scale", "0.1"][..]),
+        ("lesson-04-processpool", &["--time-scale", "0.1"][..]),
+    ] {
+        for _ in 0..3 {
+            let mut running = Running::start(&bin(lesson), args);
+            running.next_line().expect("a first line");
+            let pid = running.pid;
+            let children = started_by(pid);
+            let raw = Pid::from_raw(i32::try_from(pid).expect("a pid"));
+            signal::kill(raw, Signal::SIGTERM).expect("the first signal");
+            let stopped = running
+                .signal_group_and_wait(Signal::SIGTERM, Duration::from_secs(1));
+            assert_eq!(stopped.code, Some(130), "{lesson}: {}", stopped.stderr);
+            assert!(
+                !stopped.stderr.contains("stopped at once"),
+                "{lesson}: {}",
+                stopped.stderr
+            );
+            assert!(
+                stopped.rest.iter().any(|l| l.starts_with("interrupted:")),
+                "{lesson}: no summary: {:?}\n{}",
+                stopped.rest,
+                stopped.stderr
+            );
+            assert_none_left(pid, &children);
+        }
+    }
+}
+
+/// A second press, well after the first was handled, quits at once with
+/// 130, even while the lesson's work ignores the stop.
+#[test]
+fn a_second_press_quits_at_once() {
+    let mut running = Running::start(&example("ignores_stop"), &[]);
+    let first = running.next_line().expect("a first line");
+    assert!(first.ends_with("stop requested: false"), "{first}");
+    let raw = Pid::from_raw(i32::try_from(running.pid).expect("a pid"));
+    signal::killpg(raw, Signal::SIGINT).expect("the first press");
+    // The work carries on: its next line says the stop was seen.
+    let next = running.next_line().expect("the work goes on");
+    assert!(next.ends_with("stop requested: true"), "{next}");
+    // Long enough after the first that this is a new press: the window for
+    // "sent together" is 300 ms, and the first was handled before `next`.
+    std::thread::sleep(Duration::from_millis(400));
+    let stopped =
+        running.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1));
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    assert!(
+        stopped.stderr.contains("stopped at once"),
+        "{}",
+        stopped.stderr
+    );
+}
+
+/// `cargo build` while a lesson runs replaces its binary; the pool must
+/// still start replacement workers (from the running image, not the path).
+#[test]
+fn workers_start_after_the_binary_is_replaced() {
+    let dir = std::env::temp_dir()
+        .join(format!("lesson-tests-exe-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("a temporary folder");
+    let copy = dir.join("lesson-04-processpool");
+    fs::copy(bin("lesson-04-processpool"), &copy).expect("a copy of the lesson");
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o755))
+        .expect("executable");
+    // Task 14, the last, crashes its worker: its replacement starts after
+    // the file is gone.
+    let mut running =
+        Running::start(&copy, &["--time-scale", "0.05", "--crash-task", "14"]);
+    let first = running.next_line();
+    fs::remove_dir_all(&dir).expect("the copy removed");
+    assert!(first.is_some_and(|l| l.starts_with("Square: ")));
+    let pid = running.pid;
+    let run = running.finish_within(Duration::from_secs(20));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("cannot start"), "{}", run.stderr);
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("Square: "))
+            .count(),
+        13,
+        "{}",
+        run.stdout
+    );
+    assert_none_left(pid, &[]);
+}
