@@ -122,6 +122,18 @@ fn scoped_threads_borrow_and_give_back_local_data() {
         lines.last().map(String::as_str),
         Some("still here: [0, 1, 2, 3], \"abcde\", 5 letters printed")
     );
+    // Every line before it, each thread's in its own order.
+    let expected = [util::number_lines(), util::letter_lines()].concat();
+    util::assert_same_lines(&expected, &lines[..lines.len() - 1]);
+    let in_order = |prefix: &str| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.starts_with(prefix))
+            .cloned()
+            .collect()
+    };
+    util::assert_lines_eq(&util::number_lines(), &in_order("Number"));
+    util::assert_lines_eq(&util::letter_lines(), &in_order("letter"));
     report.assert_near_ideal();
 }
 
