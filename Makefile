@@ -44,6 +44,7 @@ docs: tools ## Build the book and check its links and includes
 	mdbook build docs
 	@if grep -rl '{{#' docs/book/html --include='*.html'; then \
 		echo "error: an include was left unresolved in the pages above"; exit 1; fi
+	python3 scripts/mdbook-dedent.py --check docs/book/html
 
 docs-serve: tools ## Serve the book on http://127.0.0.1:3000
 	mdbook serve docs --hostname 127.0.0.1
