@@ -44,6 +44,7 @@ docs: tools ## Build the book and check its links and includes
 	mdbook build docs
 	@if grep -rl '{{#' docs/book/html --include='*.html'; then \
 		echo "error: an include was left unresolved in the pages above"; exit 1; fi
+	python3 scripts/mdbook-dedent.py --check docs/book/html
 
 docs-serve: tools ## Serve the book on http://127.0.0.1:3000
 	mdbook serve docs --hostname 127.0.0.1
@@ -56,6 +57,19 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/04-processpool/output.txt lesson-04-processpool
 	scripts/docs-output.sh lessons/04-processpool/output-crash.txt lesson-04-processpool --crash-task 5
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/04-processpool/output-poison.txt lesson-04-processpool --poison-task 5
+
+# The errors the chapters show: each lessons/NN-name/compile_fail/NAME.rs is
+# compiled with the command below, must fail, and its stderr is NAME.stderr
+# (tests/compile_fail.rs runs the same command and compares).
+.PHONY: compile-fail-output
+compile-fail-output: ## Rewrite the compiler errors the chapters show (compile_fail/*.stderr)
+	@for src in lessons/*/compile_fail/*.rs; do \
+		dir=$$(dirname $$src); name=$$(basename $$src .rs); \
+		echo "cd $$dir && rustc --edition 2024 --crate-type bin --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr"; \
+		if (cd $$dir && rustc --edition 2024 --crate-type bin --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr); then \
+			echo "error: $$src compiles, but its chapter shows it failing"; exit 1; \
+		fi; \
+	done
 
 overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01-threads
 	scripts/overhead.sh lesson-$(LESSON) $(RUNS)

@@ -2,11 +2,13 @@
 
 mod util;
 
+mod compile_fail;
 mod docs;
 mod kit;
 mod lesson_00;
 mod lesson_01;
 mod lesson_02;
 mod lesson_04;
+mod plain;
 mod procs;
 mod stops;
