@@ -7,6 +7,11 @@ LINKCHECK_VERSION := 0.7.7
 QUICK_SCALE ?= 0.1
 LESSONS     := $(sort $(notdir $(wildcard lessons/*)))
 LESSON      ?= 00-sequential
+# A lesson's number is enough: LESSON=01 finds 01-threads.
+LESSON_DIR   = $(firstword $(filter $(LESSON)%,$(LESSONS)))
+PACKAGE      = lesson-$(or $(LESSON_DIR),$(error no lesson matches LESSON=$(LESSON); lessons: $(LESSONS)))
+# Options for the lesson: make run LESSON=01 ARGS="--time-scale 0.1"
+ARGS        ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run run-all build test lint fmt docs docs-serve docs-output overhead tools test-all
@@ -16,13 +21,13 @@ help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  lessons: $(LESSONS)"
 
-run: ## Run one lesson at full time: make run LESSON=01-threads
-	$(CARGO) run --locked -q -p lesson-$(LESSON)
+run: ## Run one lesson: make run LESSON=01 ARGS="--time-scale 0.1"
+	$(CARGO) run --locked -q -p $(PACKAGE) -- $(ARGS)
 
 run-all: ## Run every lesson in turn at a quick time scale
 	$(CARGO) build --locked -q --workspace --bins
 	@for lesson in $(LESSONS); do \
-		echo "== lesson-$$lesson (--time-scale $(QUICK_SCALE))"; \
+		echo "$(CARGO) run --locked -q -p lesson-$$lesson -- --time-scale $(QUICK_SCALE)"; \
 		$(CARGO) run --locked -q -p lesson-$$lesson -- --time-scale $(QUICK_SCALE) || exit 1; \
 		echo; \
 	done
@@ -71,8 +76,8 @@ compile-fail-output: ## Rewrite the compiler errors the chapters show (compile_f
 		fi; \
 	done
 
-overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01-threads
-	scripts/overhead.sh lesson-$(LESSON) $(RUNS)
+overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01
+	scripts/overhead.sh $(PACKAGE) $(RUNS)
 
 tools: ## Install the pinned mdbook and mdbook-linkcheck if missing
 	@command -v mdbook >/dev/null && mdbook --version | grep -q 'v$(MDBOOK_VERSION)' || \

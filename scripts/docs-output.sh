@@ -7,7 +7,9 @@
 # `pid 1234` becomes `pid <pid>`, times are rounded to 10 ms, and the
 # overhead (a fraction of a millisecond, different every run) becomes a
 # bound: `< 1 ms`. Needs the binaries built (make does it).
-# A run that should fail (a demo of an error) sets EXPECT_STATUS.
+# A run that should fail (a demo of an error) sets EXPECT_STATUS, and the
+# file ends with `[exit status N]`, which the book shows and the docs test
+# checks.
 set -euo pipefail
 
 out=$1 package=$2
@@ -24,6 +26,7 @@ if [ $# -gt 0 ]; then command="$command -- $*"; fi
         echo "$package exited with $status, not ${EXPECT_STATUS:-0}" >&2
         exit 1
     fi
+    if [ "$status" != 0 ]; then echo "[exit status $status]"; fi
 } | awk '
     { gsub(/pid [0-9]+/, "pid <pid>") }
     ($1 == "elapsed" || $1 == "ideal" || $1 == "sequential") && $3 == "s" {

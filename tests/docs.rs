@@ -108,17 +108,17 @@ fn every_chapter_run_matches_what_its_lesson_prints_now() {
         let mut all = vec!["--json", "--time-scale", "0.02"];
         all.extend(&args);
         let run = util::run(&bin(&package), &all);
-        assert!(
-            run.code.is_some_and(|c| c <= 1),
+        assert_eq!(
+            run.code,
+            Some(recorded_status(&text)),
             "{}: {all:?}: {}",
             path.display(),
             run.stderr
         );
-        let now: Vec<String> = Report::parse(&run.stdout)
-            .lines()
-            .iter()
-            .map(|l| normalise_pids(l))
-            .collect();
+        let report = Report::parse(&run.stdout);
+        check_recorded_summary(&path, &text, &report, 0.02);
+        let now: Vec<String> =
+            report.lines().iter().map(|l| normalise_pids(l)).collect();
         // The file holds stderr too (a crash report, say): those lines begin
         // with the lesson's name and are not the lesson's own lines.
         let own = format!("{package}: ");
@@ -126,8 +126,86 @@ fn every_chapter_run_matches_what_its_lesson_prints_now() {
             .into_iter()
             .filter(|l| !l.starts_with(&own))
             .collect();
-        // Threads and processes may interleave differently from run to run;
-        // the order within each worker is each lesson's own test's business.
-        util::assert_same_lines(&now, &recorded);
+        // One worker prints in a fixed order; threads and processes may
+        // interleave differently from run to run, and the order within each
+        // worker is each lesson's own test's business.
+        if report.by_worker().len() == 1 {
+            util::assert_lines_eq(&now, &recorded);
+        } else {
+            util::assert_same_lines(&now, &recorded);
+        }
+    }
+}
+
+/// The exit status a chapter run shows: `[exit status N]` at its end, or 0.
+fn recorded_status(text: &str) -> i32 {
+    text.lines()
+        .rev()
+        .find_map(|l| {
+            l.strip_prefix("[exit status ")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+/// A figure of the recorded summary, `name   1.23 s` or `name 1.80x`.
+fn figure(text: &str, name: &str) -> Option<f64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
+    let value = line[name.len()..].split_whitespace().next()?;
+    value.trim_end_matches('x').parse().ok()
+}
+
+/// The summary a chapter run shows must agree with the lesson's plan now
+/// (ideal and sequential, to the 10 ms it is rounded to) and with itself
+/// (the speedup is sequential over elapsed; the ideal speedup, sequential
+/// over ideal), so that a figure edited by hand or left stale fails.
+fn check_recorded_summary(path: &Path, text: &str, now: &Report, scale: f64) {
+    let at_full_time =
+        |field: &str| now.doc[field].as_f64().map(|ms| ms / scale / 1e3);
+    let (ideal, sequential) = (figure(text, "ideal"), figure(text, "sequential"));
+    for (name, recorded, planned) in [
+        ("ideal", ideal, at_full_time("ideal_ms")),
+        ("sequential", sequential, at_full_time("sequential_ms")),
+    ] {
+        if let (Some(recorded), Some(planned)) = (recorded, planned) {
+            assert!(
+                (recorded - planned).abs() < 0.006,
+                "{}: {name} {recorded} s, the plan says {planned:.2} s",
+                path.display()
+            );
+        }
+    }
+    let (Some(speedup), Some(elapsed), Some(sequential)) =
+        (figure(text, "speedup"), figure(text, "elapsed"), sequential)
+    else {
+        return;
+    };
+    // Elapsed is rounded to 10 ms, the speedup to 0.01.
+    let expected = sequential / elapsed;
+    let slack = 0.006 + expected * 0.006 / elapsed;
+    assert!(
+        (speedup - expected).abs() < slack,
+        "{}: speedup {speedup}x, but sequential / elapsed = {expected:.3}",
+        path.display()
+    );
+    if let (Some(ideal), Some(line)) =
+        (ideal, text.lines().find(|l| l.starts_with("speedup")))
+    {
+        let best = line.split("(ideal ").nth(1).and_then(|b| {
+            b.trim_end_matches(")")
+                .trim_end_matches('x')
+                .parse::<f64>()
+                .ok()
+        });
+        if let Some(best) = best {
+            assert!(
+                (best - sequential / ideal).abs() < 0.006,
+                "{}: ideal speedup {best}x, but sequential / ideal = {:.3}",
+                path.display(),
+                sequential / ideal
+            );
+        }
     }
 }
