@@ -1,5 +1,5 @@
-//! `--json`: the run as one JSON document, with the fields DESIGN.md fixes so
-//! that the tests, the benchmark and scripts can rely on them.
+//! `--json`: the run as one JSON document, with fixed fields (the `Report`
+//! below) so that the tests, the benchmark and scripts can rely on them.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
