@@ -201,6 +201,17 @@ pub fn add_worker(worker: &str) {
     current().recording().worker(worker);
 }
 
+/// Gives the calling thread its row in the timeline now, before its first
+/// task, as [`add_worker`] does for a named worker: a pool thread that
+/// waits for work and never gets any still shows, as an empty row. An
+/// unnamed thread's row is still numbered in spawn order ("thread 1"...).
+pub fn add_this_thread() {
+    let run = current();
+    THIS_THREAD.with_borrow_mut(|this| {
+        this.worker(&mut run.recording());
+    });
+}
+
 /// Whether Ctrl-C has been pressed: long-running work checks it to stop early.
 pub fn stopped() -> bool {
     current().stop.requested()
@@ -554,6 +565,22 @@ mod tests {
         assert_eq!(tasks.len(), 1);
         assert!(!tasks[0].finished);
         assert!(tasks[0].end.is_some(), "the task ended with its thread");
+    }
+
+    #[test]
+    fn a_thread_that_adds_itself_has_a_row_without_a_task() {
+        let name = "idle on purpose";
+        let idle = thread::Builder::new().name(name.to_owned()).spawn(|| {
+            add_this_thread();
+            // A second call, or a task later, keeps the same row.
+            add_this_thread();
+        });
+        idle.expect("a thread").join().expect("no panic");
+        let rec = current().recording();
+        let rows = rec.workers.iter().filter(|w| *w == name).count();
+        assert_eq!(rows, 1, "{:?}", rec.workers);
+        let row = rec.workers.iter().position(|w| w == name).expect("its row");
+        assert!(rec.spans.iter().all(|s| s.worker != row));
     }
 
     #[test]
