@@ -56,6 +56,8 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/04-processpool/output.txt lesson-04-processpool
 	scripts/docs-output.sh lessons/04-processpool/output-crash.txt lesson-04-processpool --crash-task 5
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/04-processpool/output-poison.txt lesson-04-processpool --poison-task 5
+	scripts/docs-output.sh lessons/07-queue/output.txt lesson-07-queue
+	scripts/docs-output.sh lessons/07-queue/output-hold-lock.txt lesson-07-queue --hold-lock
 
 overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01-threads
 	scripts/overhead.sh lesson-$(LESSON) $(RUNS)

@@ -10,14 +10,17 @@ use std::thread;
 use std::time::Duration;
 
 fn main() {
+    // ANCHOR: queue
     let (to_queue, queue) = crossbeam_channel::unbounded();
     for item in 0..10 {
         to_queue.send(item).unwrap();
     }
     drop(to_queue);
+    // ANCHOR_END: queue
 
     let (to_main, results) = mpsc::channel();
     let mut workers = Vec::new();
+    // ANCHOR: workers
     for _ in 0..4 {
         // New: a clone of the receiver per worker, instead of Arc<Mutex<_>>.
         let (queue, to_main) = (queue.clone(), to_main.clone());
@@ -29,6 +32,7 @@ fn main() {
             }
         }));
     }
+    // ANCHOR_END: workers
     drop(to_main);
     for line in results {
         println!("{line}");
