@@ -112,7 +112,6 @@ fn more_workers_than_items_finish_with_the_items() {
 #[test]
 fn no_items_end_at_once_and_cleanly() {
     for workers in ["1", "4", "64"] {
-        let began = Instant::now();
         // At full scale: a worker that waited for an item, or slept once,
         // would take 200 ms.
         let report = report(&["--items", "0", "--workers", workers]);
@@ -120,7 +119,6 @@ fn no_items_end_at_once_and_cleanly() {
         assert!(report.tasks().is_empty(), "{:?}", report.tasks());
         let elapsed = report.ms("elapsed_ms");
         assert!(elapsed < 100.0, "{workers} workers took {elapsed} ms");
-        assert!(began.elapsed() < LIMIT);
     }
     check_every_item_once(0, 4, &[]);
 }
@@ -229,8 +227,10 @@ fn bad_values_are_usage_errors_naming_the_option() {
 /// Runs an example, at most [`LIMIT`]; returns its lines and how long it
 /// took.
 fn run_example(name: &str) -> (Vec<String>, Duration) {
+    // The path first: the first call builds the examples, not to be timed.
+    let program = example(name);
     let began = Instant::now();
-    let run = Running::start(&example(name), &[]).finish_within(LIMIT);
+    let run = Running::start(&program, &[]).finish_within(LIMIT);
     let took = began.elapsed();
     assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
     (run.stdout.lines().map(str::to_owned).collect(), took)
