@@ -1,8 +1,6 @@
-//! Lesson 07, plain: the notebook's queue cell with std alone, no kit. Ten
+//! Lesson 07, plain: the notebook's queue cell with std alone, no kit: ten
 //! items on a channel, four threads sharing its receiver behind a Mutex,
-//! 0.2 s of work per item, each result back to the main thread on a second
-//! channel. About 0.6 s.
-//!
+//! 0.2 s of work each, results back on a second channel. About 0.6 s.
 //! Run it: `cargo run -p lesson-07-queue --example plain`
 
 use std::sync::mpsc;
@@ -17,7 +15,6 @@ fn main() {
     }
     drop(to_queue); // closed: once it is drained, recv returns Err
     let queue = Arc::new(Mutex::new(queue));
-
     let (to_main, results) = mpsc::channel();
     let mut workers = Vec::new();
     for _ in 0..4 {
