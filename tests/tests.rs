@@ -9,6 +9,7 @@ mod lesson_00;
 mod lesson_01;
 mod lesson_02;
 mod lesson_04;
+mod lesson_07;
 mod plain;
 mod procs;
 mod stops;

@@ -204,6 +204,14 @@ pub fn add_worker(worker: &str) {
     current().recording().worker(worker);
 }
 
+/// Gives the calling thread its row in the timeline now, before its first
+/// task, as [`add_worker`] does for a named worker: a pool thread that
+/// waits for work and never gets any still shows, as an empty row. An
+/// unnamed thread's row is still numbered in spawn order ("thread 1"...).
+pub fn add_this_thread() {
+    current().add_this_thread();
+}
+
 /// Whether a stop (Ctrl-C) has come: long-running work checks it to stop
 /// early.
 pub fn stopped() -> bool {

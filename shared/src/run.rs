@@ -148,6 +148,13 @@ impl Run {
         self.stop.wait_until(deadline)
     }
 
+    /// Gives this thread its row in the timeline, if it has none yet.
+    pub(crate) fn add_this_thread(&self) {
+        THIS_THREAD.with_borrow_mut(|this| {
+            this.worker(&mut self.recording());
+        });
+    }
+
     /// Ends this thread's open task with `label`, at `now`; returns
     /// whether it had one.
     pub(crate) fn close_task(
@@ -295,6 +302,22 @@ mod tests {
         for bad in ["-1", "1.5", "abc", "1001", "5ms"] {
             assert!(parse_chain_slack(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn a_thread_that_adds_itself_has_a_row_without_a_task() {
+        let name = "idle on purpose";
+        let idle = thread::Builder::new().name(name.to_owned()).spawn(|| {
+            current().add_this_thread();
+            // A second call, or a task later, keeps the same row.
+            current().add_this_thread();
+        });
+        idle.expect("a thread").join().expect("no panic");
+        let rec = current().recording();
+        let rows = rec.workers.iter().filter(|w| *w == name).count();
+        assert_eq!(rows, 1, "{:?}", rec.workers);
+        let row = rec.workers.iter().position(|w| w == name).expect("its row");
+        assert!(rec.spans.iter().all(|s| s.worker != row));
     }
 
     #[test]
