@@ -15,6 +15,7 @@ ARGS        ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run run-all build test lint fmt docs docs-serve docs-output overhead tools test-all
+.PHONY: bench bench-quick bench-venv
 RUNS        ?= 3
 
 help: ## Show the targets
@@ -64,6 +65,15 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/04-processpool/output-poison.txt lesson-04-processpool --poison-task 5
 	scripts/docs-output.sh lessons/07-queue/output.txt lesson-07-queue
 	scripts/docs-output.sh lessons/07-queue/output-hold-lock.txt lesson-07-queue --hold-lock
+	@# Each run again with --json, drawn as an SVG timeline beside its output.txt.
+	$(CARGO) run --locked -q -p lesson-00-sequential -- --json | $(TIMELINE) lessons/00-sequential/output.svg
+	$(CARGO) run --locked -q -p lesson-01-threads -- --json | $(TIMELINE) lessons/01-threads/output.svg
+	$(CARGO) run --locked -q -p lesson-02-processes -- --json | $(TIMELINE) lessons/02-processes/output.svg
+	$(CARGO) run --locked -q -p lesson-04-processpool -- --json | $(TIMELINE) lessons/04-processpool/output.svg
+	$(CARGO) run --locked -q -p lesson-04-processpool -- --json --crash-task 5 | $(TIMELINE) lessons/04-processpool/output-crash.svg --title "lesson-04-processpool --crash-task 5"
+	$(CARGO) run --locked -q -p lesson-04-processpool -- --json --poison-task 5 | $(TIMELINE) lessons/04-processpool/output-poison.svg --title "lesson-04-processpool --poison-task 5"
+	$(CARGO) run --locked -q -p lesson-07-queue -- --json | $(TIMELINE) lessons/07-queue/output.svg
+	$(CARGO) run --locked -q -p lesson-07-queue -- --json --hold-lock | $(TIMELINE) lessons/07-queue/output-hold-lock.svg --title "lesson-07-queue --hold-lock"
 
 # The errors the chapters show: each lessons/NN-name/compile_fail/NAME.rs is
 # compiled with the command below, must fail, and its stderr is NAME.stderr
@@ -89,5 +99,33 @@ tools: ## Install the pinned mdbook and mdbook-linkcheck if missing
 		{ echo "$(CARGO) install --locked mdbook-linkcheck --version $(LINKCHECK_VERSION)"; \
 		  $(CARGO) install --locked mdbook-linkcheck --version $(LINKCHECK_VERSION); }
 
-test-all: tools lint test docs ## Everything CI checks: tools, lint, tests, docs
+# The benchmark (bench/, package course-bench) runs release builds only.
+# Python is optional: without it the Rust side runs and the table says so.
+TIMELINE        = $(CARGO) run --locked -q -p course-bench -- timeline
+BENCH_VENV     := target/bench-venv
+BENCH_PYTHON   ?= $(if $(wildcard $(BENCH_VENV)/bin/python3),$(BENCH_VENV)/bin/python3,python3)
+BENCH_OUT      ?= docs/src/measured
+BENCH_QUICK_OUT := target/bench-quick
+BENCH_FILES    := table.md results.json speedup.svg spawn.svg pools.svg cpu.svg
+
+bench: ## Every lesson beside its Python twin, spawn costs, pools: the Measured chapter (minutes)
+	$(CARGO) build --locked --release --workspace --bins
+	target/release/course-bench --python $(BENCH_PYTHON) --out $(BENCH_OUT)
+
+bench-quick: ## The benchmark with tiny counts (seconds), checking its table and charts are written
+	$(CARGO) build --locked --release --workspace --bins
+	rm -rf $(BENCH_QUICK_OUT)
+	target/release/course-bench --quick --python $(BENCH_PYTHON) --out $(BENCH_QUICK_OUT) --command-shown "make bench-quick"
+	@for file in $(BENCH_FILES); do \
+		test -s $(BENCH_QUICK_OUT)/$$file || { echo "error: bench-quick wrote no $(BENCH_QUICK_OUT)/$$file"; exit 1; }; \
+	done
+	@grep -q 'id="lesson-01-threads"' $(BENCH_QUICK_OUT)/table.md || \
+		{ echo "error: $(BENCH_QUICK_OUT)/table.md has no lesson rows"; exit 1; }
+	@echo "bench-quick: the table and the charts are in $(BENCH_QUICK_OUT)"
+
+bench-venv: ## A virtualenv in target/bench-venv with the twins' pinned packages
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -r docs/python/requirements.txt
+
+test-all: tools lint test docs bench-quick ## Everything CI checks: tools, lint, tests, docs, the benchmark's smoke run
 	@echo "test-all: every check passed"

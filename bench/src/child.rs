@@ -1,0 +1,72 @@
+//! Runs one program (a lesson, a Python twin) to its end, within a time
+//! limit, and keeps what it printed: the benchmark must never hang on a
+//! lesson that does, nor leave one running.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Runs `command` with no stdin, waits at most `limit`, and returns its
+/// stdout if it exited with status 0; otherwise why not, with the last line
+/// of its stderr.
+pub fn run(mut command: Command, limit: Duration) -> Result<String, String> {
+    let shown = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot start {shown}: {err}"))?;
+    // A reader per pipe, so that a program filling one pipe never blocks
+    // while the other is read.
+    let stdout = read_all(child.stdout.take());
+    let stderr = read_all(child.stderr.take());
+    let status = wait_within(&mut child, limit);
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    match status {
+        Some(status) if status.success() => Ok(stdout),
+        Some(status) => {
+            let last = stderr.lines().last().unwrap_or("no message");
+            Err(format!("{shown} failed ({status}): {last}"))
+        }
+        None => Err(format!(
+            "{shown} did not finish within {} s, and was killed",
+            limit.as_secs()
+        )),
+    }
+}
+
+/// The exit status, or `None` after killing (and reaping) a program still
+/// running at the limit. Polls every few milliseconds: the figures are the
+/// programs' own clocks, so this wait's resolution does not enter them.
+fn wait_within(
+    child: &mut Child,
+    limit: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(5))
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+}
+
+fn read_all(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}

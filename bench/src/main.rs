@@ -1,0 +1,234 @@
+//! The course's benchmark: every lesson beside its Python twin at the same
+//! time scale, the costs of threads, processes and pools on both sides, and
+//! the Measured chapter's table and charts from one run.
+//!
+//! Run it: `make bench` (the full run, a few minutes) or `make bench-quick`
+//! (seconds, tiny counts, every code path once). By hand, after a release
+//! build of the workspace: `target/release/course-bench --out DIR`.
+//! `course-bench timeline OUT.svg < run.json` draws a lesson's `--json`
+//! run as an SVG timeline.
+//!
+//! Python is optional: without `python3` (or `--python PATH`) the Rust side
+//! still runs, and the report says what was skipped and how to get it.
+
+mod charts;
+mod child;
+mod lessons;
+mod machine;
+mod micro;
+mod stats;
+mod table;
+mod timeline;
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use micro::Counts;
+
+#[derive(Parser, Debug)]
+#[command(name = "course-bench", version, about = env!("CARGO_PKG_DESCRIPTION"))]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Action>,
+    /// Tiny counts and a tiny time scale: every code path once, in seconds
+    #[arg(long)]
+    quick: bool,
+    /// Runs of each lesson and each side (default 3; 1 with --quick)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+    runs: Option<u32>,
+    /// The lessons' time scale (default 1; 0.01 with --quick)
+    #[arg(long, value_name = "S", value_parser = time_scale)]
+    time_scale: Option<f64>,
+    /// Where the table, the raw figures and the charts go
+    #[arg(long, value_name = "DIR", default_value = "docs/src/measured")]
+    out: PathBuf,
+    /// The Python that runs the twins
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    python: PathBuf,
+    /// The command to show as the one that reproduces the figures
+    #[arg(long, value_name = "TEXT", default_value = "make bench")]
+    command_shown: String,
+}
+
+#[derive(Subcommand, Debug)]
+enum Action {
+    /// Draw a lesson's --json run (read from stdin) as an SVG timeline
+    Timeline {
+        /// The SVG file to write
+        out: PathBuf,
+        /// The title above the timeline (default: the lesson's name)
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+fn time_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 10.0 => Ok(s),
+        _ => Err("must be a number above 0, at most 10".to_owned()),
+    }
+}
+
+/// What every measurement needs to know.
+pub struct Setup {
+    pub runs: usize,
+    pub time_scale: f64,
+    pub counts: Counts,
+    /// Where the release binaries are: beside this one.
+    pub bin_dir: PathBuf,
+    pub self_exe: PathBuf,
+    pub python_dir: PathBuf,
+    /// The Python to use, or why there is none.
+    pub python: Result<PathBuf, String>,
+}
+
+/// A progress line on stderr; a closed stderr loses it, not the run.
+pub fn progress(line: &str) {
+    let _ = writeln!(io::stderr(), "course-bench: {line}");
+}
+
+fn main() -> ExitCode {
+    // The bare process the spawn measurement starts: exit at once.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "--noop") {
+        return ExitCode::SUCCESS;
+    }
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Action::Timeline { out, title }) => {
+            draw_timeline(out, title.as_deref())
+        }
+        None => bench(&cli),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            progress(&format!("error: {err}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn draw_timeline(out: &Path, title: Option<&str>) -> Result<(), String> {
+    let mut text = String::new();
+    io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|err| format!("cannot read the run from stdin: {err}"))?;
+    let svg = timeline::Timeline::from_json(&text)?.svg(title)?;
+    write(out, &svg)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    fs::write(path, text)
+        .map_err(|err| format!("cannot write {}: {err}", path.display()))
+}
+
+/// Finds the Python and checks it runs; `Err` says what to do instead.
+fn find_python(python: &Path) -> (Result<PathBuf, String>, Option<String>) {
+    match machine::version_of(&python.to_string_lossy(), &["--version"]) {
+        Some(version) => (Ok(python.to_owned()), Some(version)),
+        None => (
+            Err(format!(
+                "skipped: {} not found; install python3 (3.11 here), or `make bench-venv` \
+                 and `make bench` uses it",
+                python.display()
+            )),
+            None,
+        ),
+    }
+}
+
+fn bench(cli: &Cli) -> Result<(), String> {
+    let self_exe = std::env::current_exe()
+        .map_err(|err| format!("cannot find this program: {err}"))?;
+    let bin_dir = self_exe.parent().map(Path::to_owned).unwrap_or_default();
+    let (python, python_version) = find_python(&cli.python);
+    let setup = Setup {
+        runs: cli
+            .runs
+            .map_or(if cli.quick { 1 } else { 3 }, |r| r as usize),
+        time_scale: cli.time_scale.unwrap_or(if cli.quick { 0.01 } else { 1.0 }),
+        counts: if cli.quick {
+            Counts::QUICK
+        } else {
+            Counts::FULL
+        },
+        bin_dir,
+        self_exe,
+        python_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/python"),
+        python,
+    };
+    let machine = machine::Machine::here(python_version);
+    fs::create_dir_all(&cli.out)
+        .map_err(|err| format!("cannot create {}: {err}", cli.out.display()))?;
+    progress(&format!(
+        "{} runs at time scale {}, results in {}",
+        setup.runs,
+        setup.time_scale,
+        cli.out.display()
+    ));
+
+    let lessons = lessons::measure_all(&setup);
+    let micro = micro::measure_all(&setup);
+
+    let mut skipped = Vec::new();
+    if let Err(why) = &setup.python {
+        skipped.push(format!("Python: {why}"));
+    }
+    let table = table::render(
+        &machine,
+        &cli.command_shown,
+        setup.time_scale,
+        setup.runs,
+        &lessons,
+        &micro,
+        &skipped,
+    );
+    write(&cli.out.join("table.md"), &table)?;
+    let raw = serde_json::json!({
+        "machine": machine,
+        "time_scale": setup.time_scale,
+        "runs": setup.runs,
+        "lessons": lessons,
+        "micro": micro,
+    });
+    let raw = serde_json::to_string_pretty(&raw).map_err(|err| err.to_string())?;
+    write(&cli.out.join("results.json"), &raw)?;
+
+    let group = |name: &str| -> Vec<&table::Measure> {
+        micro.iter().filter(|m| m.group == name).collect()
+    };
+    write(&cli.out.join("speedup.svg"), &charts::speedup(&lessons)?)?;
+    let spawn =
+        [group("thread spawn + join"), group("process spawn + wait")].concat();
+    write(
+        &cli.out.join("spawn.svg"),
+        &charts::log_bars(
+            "Start and wait: a thread, a process (log scale)",
+            "microseconds",
+            stats::Unit::Us,
+            &spawn,
+        )?,
+    )?;
+    write(
+        &cli.out.join("pools.svg"),
+        &charts::log_bars(
+            "Pool throughput, tiny tasks (log scale)",
+            "tasks per second",
+            stats::Unit::PerSecond,
+            &group("pool throughput, tiny tasks"),
+        )?,
+    )?;
+    write(
+        &cli.out.join("cpu.svg"),
+        &charts::cpu_scaling(machine.cores, &[], "not yet measured: lesson 08")?,
+    )?;
+    progress(&format!(
+        "wrote {}/table.md, results.json, speedup.svg, spawn.svg, pools.svg, cpu.svg",
+        cli.out.display()
+    ));
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Medians and ranges: every figure in the table is the median of several
+//! runs, shown with the smallest and largest, so that a reader sees how
+//! much a busy machine moved it.
+
+use serde::Serialize;
+
+/// The median of some samples, with their range.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    /// How many samples.
+    pub runs: usize,
+}
+
+impl Spread {
+    /// The spread of `samples`, or `None` if there are none (or a NaN,
+    /// which no measurement should produce). An even count takes the mean
+    /// of the two middle samples.
+    pub fn of(samples: &[f64]) -> Option<Self> {
+        if samples.is_empty() || samples.iter().any(|s| s.is_nan()) {
+            return None;
+        }
+        let mut sorted = samples.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let median = if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+        };
+        Some(Self {
+            median,
+            min: sorted[0],
+            max: sorted[n - 1],
+            runs: n,
+        })
+    }
+}
+
+/// The units the table shows, each with its own number of digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    Ms,
+    Us,
+    PerSecond,
+    Times,
+    MbPerSecond,
+}
+
+impl Unit {
+    /// A figure in this unit, with its unit: `0.42 ms`, `1.40 M/s`.
+    pub fn show(self, value: f64) -> String {
+        match self {
+            Unit::Ms => format!("{} ms", digits(value)),
+            Unit::Us => format!("{} us", digits(value)),
+            Unit::Times => format!("{value:.2}x"),
+            Unit::MbPerSecond => format!("{} MB/s", digits(value)),
+            Unit::PerSecond if value.abs() >= 1e6 => {
+                format!("{:.2} M/s", value / 1e6)
+            }
+            Unit::PerSecond if value.abs() >= 1e3 => {
+                format!("{:.1} k/s", value / 1e3)
+            }
+            Unit::PerSecond => format!("{value:.0}/s"),
+        }
+    }
+
+    /// A target's bound, as written in the issue: `0.5 ms`, `200.0 k/s`.
+    pub fn bound(self, value: f64) -> String {
+        match self {
+            Unit::Ms => format!("{value} ms"),
+            Unit::Us => format!("{value} us"),
+            _ => self.show(value),
+        }
+    }
+
+    /// A spread: `0.42 ms (0.31..0.77)`; one run shows the figure alone.
+    pub fn show_spread(self, spread: &Spread) -> String {
+        let median = self.show(spread.median);
+        if spread.runs < 2 {
+            return median;
+        }
+        let bare = |v: f64| {
+            let text = self.show(v);
+            text.split(' ').next().unwrap_or_default().to_owned()
+        };
+        let bare = |v| match self {
+            Unit::Times => format!("{v:.2}"),
+            Unit::PerSecond => self.show(v).trim_end_matches("/s").to_owned(),
+            _ => bare(v),
+        };
+        format!("{median} ({}..{})", bare(spread.min), bare(spread.max))
+    }
+}
+
+/// Three significant digits or so: 0.0421, 0.421, 4.21, 42.1, 421, 4210.
+fn digits(value: f64) -> String {
+    let size = value.abs();
+    if size >= 100.0 {
+        format!("{value:.0}")
+    } else if size >= 10.0 {
+        format!("{value:.1}")
+    } else if size >= 1.0 || size == 0.0 {
+        format!("{value:.2}")
+    } else if size >= 0.1 {
+        format!("{value:.3}")
+    } else {
+        format!("{value:.4}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_an_odd_count_is_the_middle_sample() {
+        let spread = Spread::of(&[5.0, 1.0, 3.0]).expect("samples");
+        assert_eq!(
+            spread,
+            Spread {
+                median: 3.0,
+                min: 1.0,
+                max: 5.0,
+                runs: 3
+            }
+        );
+    }
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        let spread = Spread::of(&[4.0, 1.0, 10.0, 2.0]).expect("samples");
+        assert_eq!((spread.median, spread.min, spread.max), (3.0, 1.0, 10.0));
+    }
+
+    #[test]
+    fn no_samples_or_a_nan_is_no_spread() {
+        assert_eq!(Spread::of(&[]), None);
+        assert_eq!(Spread::of(&[1.0, f64::NAN]), None);
+    }
+
+    #[test]
+    fn figures_show_their_unit_and_range() {
+        let spread = Spread::of(&[0.31, 0.42, 0.77]).expect("samples");
+        assert_eq!(Unit::Ms.show_spread(&spread), "0.420 ms (0.310..0.770)");
+        let rate = Spread::of(&[1.2e6, 1.4e6, 1.5e6]).expect("samples");
+        assert_eq!(
+            Unit::PerSecond.show_spread(&rate),
+            "1.40 M/s (1.20 M..1.50 M)"
+        );
+        let one = Spread::of(&[1.8]).expect("a sample");
+        assert_eq!(Unit::Times.show_spread(&one), "1.80x");
+        assert_eq!(Unit::Us.show(94.0), "94.0 us");
+        assert_eq!(Unit::PerSecond.show(9750.0), "9.8 k/s");
+    }
+}

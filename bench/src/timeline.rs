@@ -1,0 +1,240 @@
+//! A lesson's `--json` run as an SVG timeline, the picture beside the
+//! terminal's: a row per worker, a bar per task, each bar labelled with
+//! the task's line when it fits (else its last word).
+
+use plotters::prelude::*;
+use plotters::style::text_anchor;
+use serde_json::Value;
+
+use crate::charts::{self, RUST};
+
+/// A task as the JSON document records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub worker: String,
+    pub label: String,
+    pub start_ms: f64,
+    pub end_ms: f64,
+}
+
+/// What the timeline needs from a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    pub lesson: String,
+    pub elapsed_ms: f64,
+    pub ideal_ms: Option<f64>,
+    /// In the order their first task started.
+    pub workers: Vec<String>,
+    pub tasks: Vec<Task>,
+}
+
+impl Timeline {
+    /// Reads a lesson's `--json` document.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let doc: Value = serde_json::from_str(text)
+            .map_err(|err| format!("not a lesson's --json document: {err}"))?;
+        let elapsed_ms = doc["elapsed_ms"]
+            .as_f64()
+            .ok_or("the document has no elapsed_ms")?;
+        let list = doc["tasks"].as_array().ok_or("the document has no tasks")?;
+        let mut tasks = Vec::new();
+        for task in list {
+            let text = |field: &str| task[field].as_str().map(str::to_owned);
+            let number = |field: &str| task[field].as_f64();
+            match (
+                text("worker"),
+                text("label"),
+                number("start_ms"),
+                number("end_ms"),
+            ) {
+                (Some(worker), Some(label), Some(start_ms), Some(end_ms)) => tasks
+                    .push(Task {
+                        worker,
+                        label,
+                        start_ms,
+                        end_ms,
+                    }),
+                _ => {
+                    return Err(format!(
+                        "a task without worker, label, start_ms and end_ms: {task}"
+                    ));
+                }
+            }
+        }
+        let mut order: Vec<&Task> = tasks.iter().collect();
+        order.sort_by(|a, b| {
+            a.start_ms
+                .total_cmp(&b.start_ms)
+                .then(a.worker.cmp(&b.worker))
+        });
+        let mut workers: Vec<String> = Vec::new();
+        for task in order {
+            if !workers.contains(&task.worker) {
+                workers.push(task.worker.clone());
+            }
+        }
+        Ok(Self {
+            lesson: doc["lesson"].as_str().unwrap_or("a lesson").to_owned(),
+            elapsed_ms,
+            ideal_ms: doc["ideal_ms"].as_f64(),
+            workers,
+            tasks,
+        })
+    }
+
+    /// The SVG document.
+    pub fn svg(&self, title: Option<&str>) -> Result<String, String> {
+        let failed =
+            |err: &dyn std::fmt::Display| format!("cannot draw the timeline: {err}");
+        let rows = self.workers.len().max(1);
+        let (width, height) = (820, 90 + 34 * rows as u32);
+        let seconds = self.elapsed_ms >= 2000.0;
+        let scale = if seconds { 1e-3 } else { 1.0 };
+        let end = (self.elapsed_ms * scale).max(1e-9);
+        let mut heading = title.map_or_else(|| self.lesson.clone(), str::to_owned);
+        let unit = if seconds { "s" } else { "ms" };
+        heading
+            .push_str(&format!(": elapsed {:.2} {unit}", self.elapsed_ms * scale));
+        if let Some(ideal) = self.ideal_ms {
+            heading.push_str(&format!(", ideal {:.2} {unit}", ideal * scale));
+        }
+        let mut text = String::new();
+        {
+            let root = SVGBackend::with_string(&mut text, (width, height))
+                .into_drawing_area();
+            root.fill(&WHITE).map_err(|e| failed(&e))?;
+            let mut chart = ChartBuilder::on(&root)
+                .caption(heading, ("sans-serif", 16))
+                .margin(10)
+                .x_label_area_size(30)
+                .y_label_area_size(150)
+                .build_cartesian_2d(0.0..end, charts::slots(rows).into_segmented())
+                .map_err(|e| failed(&e))?;
+            let workers = &self.workers;
+            let name = |v: &SegmentValue<usize>| match v {
+                SegmentValue::CenterOf(i) => {
+                    workers.get(*i).cloned().unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .y_labels(rows)
+                .y_label_formatter(&name)
+                .x_desc(unit)
+                .label_style(("sans-serif", 12))
+                .draw()
+                .map_err(|e| failed(&e))?;
+            let (plot_width, plot_height) = chart.plotting_area().dim_in_pixel();
+            let gap = plot_height / rows as u32 / 6;
+            let row_of = |task: &Task| {
+                workers.iter().position(|w| *w == task.worker).unwrap_or(0)
+            };
+            chart
+                .draw_series(self.tasks.iter().map(|task| {
+                    let row = row_of(task);
+                    let mut bar = Rectangle::new(
+                        [
+                            (task.start_ms * scale, SegmentValue::Exact(row)),
+                            (task.end_ms * scale, SegmentValue::Exact(row + 1)),
+                        ],
+                        RUST.mix(0.85).filled(),
+                    );
+                    bar.set_margin(gap, gap, 1, 1);
+                    bar
+                }))
+                .map_err(|e| failed(&e))?;
+            let style = TextStyle::from(("sans-serif", 11)).color(&WHITE).pos(
+                text_anchor::Pos::new(
+                    text_anchor::HPos::Left,
+                    text_anchor::VPos::Center,
+                ),
+            );
+            let labels = self.tasks.iter().filter_map(|task| {
+                let pixels = (task.end_ms - task.start_ms) / self.elapsed_ms
+                    * plot_width as f64;
+                let label = fitting(&task.label, pixels)?;
+                let at =
+                    (task.start_ms * scale, SegmentValue::CenterOf(row_of(task)));
+                Some(EmptyElement::at(at) + Text::new(label, (4, 0), style.clone()))
+            });
+            chart.draw_series(labels).map_err(|e| failed(&e))?;
+            root.present().map_err(|e| failed(&e))?;
+        }
+        Ok(charts::tidy(&text))
+    }
+}
+
+/// The label, or its last word, if it fits in a bar `pixels` wide (11 px
+/// sans-serif is about 6.5 px a character); else none.
+fn fitting(label: &str, pixels: f64) -> Option<String> {
+    let fits = |text: &str| (text.chars().count() as f64 * 6.5 + 8.0) <= pixels;
+    if fits(label) {
+        return Some(label.to_owned());
+    }
+    let word = label.rsplit([' ', ':']).find(|w| !w.is_empty())?;
+    fits(word).then(|| word.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RUN: &str = r#"{"lesson": "lesson-01-threads", "time_scale": 0.05,
+        "lines": ["letter : a", "Number : 0", "letter : b"],
+        "tasks": [
+            {"worker": "thread 2", "label": "letter : a", "start_ms": 0.2, "end_ms": 100.3},
+            {"worker": "thread 1", "label": "Number : 0", "start_ms": 0.1, "end_ms": 100.4},
+            {"worker": "thread 2", "label": "letter : b", "start_ms": 100.3, "end_ms": 200.5}
+        ],
+        "elapsed_ms": 250.9, "ideal_ms": 250.0, "sequential_ms": 450.0}"#;
+
+    #[test]
+    fn workers_are_rows_in_the_order_they_started() {
+        let timeline = Timeline::from_json(RUN).expect("a run");
+        assert_eq!(timeline.workers, ["thread 1", "thread 2"]);
+        assert_eq!(timeline.tasks.len(), 3);
+        assert_eq!(timeline.tasks[2].label, "letter : b");
+    }
+
+    #[test]
+    fn the_svg_has_a_bar_per_task_and_a_label_per_row() {
+        let svg = Timeline::from_json(RUN)
+            .expect("a run")
+            .svg(None)
+            .expect("an SVG");
+        assert!(svg.starts_with("<svg"), "{svg}");
+        // The bars are the only shapes in the lesson's colour.
+        assert_eq!(svg.matches("fill=\"#B7410E\"").count(), 3, "{svg}");
+        for text in [
+            "thread 1",
+            "thread 2",
+            "letter : a",
+            "Number : 0",
+            "ideal 250.00 ms",
+        ] {
+            assert!(svg.contains(text), "{text} missing in {svg}");
+        }
+        // Inlined in a Markdown page, a blank line would end the SVG early.
+        assert!(!svg.contains("\n\n"));
+    }
+
+    #[test]
+    fn long_labels_shrink_to_their_last_word_or_vanish() {
+        assert_eq!(
+            fitting("Square: 144", 200.0).as_deref(),
+            Some("Square: 144")
+        );
+        assert_eq!(fitting("Square: 144", 40.0).as_deref(), Some("144"));
+        assert_eq!(fitting("Square: 144", 10.0), None);
+    }
+
+    #[test]
+    fn a_document_without_tasks_is_refused() {
+        assert!(Timeline::from_json(r#"{"elapsed_ms": 1.0}"#).is_err());
+        assert!(Timeline::from_json("elapsed 1 s").is_err());
+        let bad = r#"{"elapsed_ms": 1.0, "tasks": [{"worker": "w"}]}"#;
+        assert!(Timeline::from_json(bad).is_err());
+    }
+}
