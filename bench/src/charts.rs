@@ -52,8 +52,11 @@ fn svg(
 
 /// The SVG without its blank lines (an empty label is one): the book
 /// inlines some SVGs in Markdown, where a blank line ends the HTML block.
+/// It also scales down to a narrow page, keeping its proportions.
 pub fn tidy(svg: &str) -> String {
     let mut out = String::with_capacity(svg.len());
+    let svg =
+        svg.replacen("<svg ", "<svg style=\"max-width: 100%; height: auto\" ", 1);
     for line in svg.lines().filter(|l| !l.trim().is_empty()) {
         out.push_str(line);
         out.push('\n');
@@ -101,6 +104,7 @@ pub fn speedup(lessons: &[Measured]) -> Result<String> {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 18))
             .margin(12)
+            .margin_right(30)
             .x_label_area_size(40)
             .y_label_area_size(50)
             .build_cartesian_2d(slots(rows.len()).into_segmented(), 0.0..top)
@@ -197,6 +201,7 @@ pub fn log_bars(
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 18))
             .margin(12)
+            .margin_right(30)
             .x_label_area_size(40)
             .y_label_area_size(330)
             .build_cartesian_2d(
@@ -275,6 +280,7 @@ pub fn cpu_scaling(cores: usize, series: &[Scaling], why: &str) -> Result<String
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 18))
             .margin(12)
+            .margin_right(30)
             .x_label_area_size(40)
             .y_label_area_size(50)
             .build_cartesian_2d(0.5..cores as f64 + 0.5, 0.0..top)
@@ -357,7 +363,7 @@ mod tests {
         ];
         let refs: Vec<&Measure> = all.iter().collect();
         let text = log_bars("spawn", "us", Unit::Us, &refs).expect("a chart");
-        assert!(text.starts_with("<svg"), "{text}");
+        assert!(text.starts_with("<svg style=\"max-width: 100%"), "{text}");
         assert!(text.contains("Rust: fast") && text.contains("Python: slow"));
         assert!(!text.contains("gone"));
         assert_eq!(text.matches(&format!("fill=\"{}\"", hex(RUST))).count(), 1);

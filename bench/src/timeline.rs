@@ -23,7 +23,7 @@ pub struct Timeline {
     pub lesson: String,
     pub elapsed_ms: f64,
     pub ideal_ms: Option<f64>,
-    /// In the order their first task started.
+    /// In their numbers' order: `thread 2` before `thread 10`.
     pub workers: Vec<String>,
     pub tasks: Vec<Task>,
 }
@@ -61,18 +61,13 @@ impl Timeline {
                 }
             }
         }
-        let mut order: Vec<&Task> = tasks.iter().collect();
-        order.sort_by(|a, b| {
-            a.start_ms
-                .total_cmp(&b.start_ms)
-                .then(a.worker.cmp(&b.worker))
-        });
         let mut workers: Vec<String> = Vec::new();
-        for task in order {
+        for task in &tasks {
             if !workers.contains(&task.worker) {
                 workers.push(task.worker.clone());
             }
         }
+        workers.sort_by_key(|name| natural(name));
         Ok(Self {
             lesson: doc["lesson"].as_str().unwrap_or("a lesson").to_owned(),
             elapsed_ms,
@@ -106,43 +101,56 @@ impl Timeline {
             let mut chart = ChartBuilder::on(&root)
                 .caption(heading, ("sans-serif", 16))
                 .margin(10)
+                .margin_right(30)
                 .x_label_area_size(30)
                 .y_label_area_size(150)
-                .build_cartesian_2d(0.0..end, charts::slots(rows).into_segmented())
+                .build_cartesian_2d(0.0..end, 0.0..rows as f64)
                 .map_err(|e| failed(&e))?;
-            let workers = &self.workers;
-            let name = |v: &SegmentValue<usize>| match v {
-                SegmentValue::CenterOf(i) => {
-                    workers.get(*i).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            };
             chart
                 .configure_mesh()
                 .disable_y_mesh()
-                .y_labels(rows)
-                .y_label_formatter(&name)
+                .disable_y_axis()
                 .x_desc(unit)
                 .label_style(("sans-serif", 12))
                 .draw()
                 .map_err(|e| failed(&e))?;
-            let (plot_width, plot_height) = chart.plotting_area().dim_in_pixel();
-            let gap = plot_height / rows as u32 / 6;
+            let workers = &self.workers;
+            // Row r spans y r..r+1 from the bottom: the first worker takes
+            // the top row, as in the terminal's timeline.
+            let bottom = |worker: usize| (rows - 1 - worker) as f64;
             let row_of = |task: &Task| {
-                workers.iter().position(|w| *w == task.worker).unwrap_or(0)
+                bottom(workers.iter().position(|w| *w == task.worker).unwrap_or(0))
             };
+            let names =
+                TextStyle::from(("sans-serif", 12)).pos(text_anchor::Pos::new(
+                    text_anchor::HPos::Right,
+                    text_anchor::VPos::Center,
+                ));
+            for (i, worker) in workers.iter().enumerate() {
+                let (x, y) = chart.backend_coord(&(0.0, bottom(i) + 0.5));
+                let name = Text::new(worker.clone(), (x - 8, y), names.clone());
+                root.draw(&name).map_err(|e| failed(&e))?;
+            }
+            let plot_width = chart.plotting_area().dim_in_pixel().0;
             chart
                 .draw_series(self.tasks.iter().map(|task| {
                     let row = row_of(task);
-                    let mut bar = Rectangle::new(
+                    Rectangle::new(
                         [
-                            (task.start_ms * scale, SegmentValue::Exact(row)),
-                            (task.end_ms * scale, SegmentValue::Exact(row + 1)),
+                            (task.start_ms * scale, row + 0.18),
+                            (task.end_ms * scale, row + 0.82),
                         ],
                         RUST.mix(0.85).filled(),
-                    );
-                    bar.set_margin(gap, gap, 1, 1);
-                    bar
+                    )
+                }))
+                .map_err(|e| failed(&e))?;
+            // A thin white line between bars that touch, as the terminal's
+            // `][` does.
+            chart
+                .draw_series(self.tasks.iter().map(|task| {
+                    let row = row_of(task);
+                    let x = task.start_ms * scale;
+                    PathElement::new(vec![(x, row + 0.18), (x, row + 0.82)], WHITE)
                 }))
                 .map_err(|e| failed(&e))?;
             let style = TextStyle::from(("sans-serif", 11)).color(&WHITE).pos(
@@ -155,8 +163,7 @@ impl Timeline {
                 let pixels = (task.end_ms - task.start_ms) / self.elapsed_ms
                     * plot_width as f64;
                 let label = fitting(&task.label, pixels)?;
-                let at =
-                    (task.start_ms * scale, SegmentValue::CenterOf(row_of(task)));
+                let at = (task.start_ms * scale, row_of(task) + 0.5);
                 Some(EmptyElement::at(at) + Text::new(label, (4, 0), style.clone()))
             });
             chart.draw_series(labels).map_err(|e| failed(&e))?;
@@ -164,6 +171,24 @@ impl Timeline {
         }
         Ok(charts::tidy(&text))
     }
+}
+
+/// A name as text and numbers, so that names sort by their numbers' values.
+fn natural(name: &str) -> Vec<(String, u64)> {
+    let mut parts = Vec::new();
+    let mut rest = name;
+    while !rest.is_empty() {
+        let text_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (text, after) = rest.split_at(text_len);
+        let digits = after.len()
+            - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (number, after) = after.split_at(digits);
+        parts.push((text.to_owned(), number.parse().unwrap_or(0)));
+        rest = after;
+    }
+    parts
 }
 
 /// The label, or its last word, if it fits in a bar `pixels` wide (11 px
@@ -191,9 +216,16 @@ mod tests {
         "elapsed_ms": 250.9, "ideal_ms": 250.0, "sequential_ms": 450.0}"#;
 
     #[test]
-    fn workers_are_rows_in_the_order_they_started() {
+    fn workers_are_rows_in_their_numbers_order() {
         let timeline = Timeline::from_json(RUN).expect("a run");
         assert_eq!(timeline.workers, ["thread 1", "thread 2"]);
+        let mut names =
+            vec!["worker 10", "worker 2", "process 1 (squares)", "worker 1"];
+        names.sort_by_key(|name| natural(name));
+        assert_eq!(
+            names,
+            ["process 1 (squares)", "worker 1", "worker 2", "worker 10"]
+        );
         assert_eq!(timeline.tasks.len(), 3);
         assert_eq!(timeline.tasks[2].label, "letter : b");
     }
@@ -216,8 +248,23 @@ mod tests {
         ] {
             assert!(svg.contains(text), "{text} missing in {svg}");
         }
+        // The first worker's row is the top one, as in the terminal.
+        assert!(text_y(&svg, "thread 1") < text_y(&svg, "thread 2"), "{svg}");
         // Inlined in a Markdown page, a blank line would end the SVG early.
         assert!(!svg.contains("\n\n"));
+    }
+
+    /// The y of the `<text>` element that says `text`.
+    fn text_y(svg: &str, text: &str) -> f64 {
+        let at = svg.find(&format!(">\n{text}\n</text>")).expect("the text");
+        let element = &svg[svg[..at].rfind("<text").expect("its element")..at];
+        let y = element
+            .split(" y=\"")
+            .nth(1)
+            .expect("a y")
+            .split('"')
+            .next();
+        y.and_then(|y| y.parse().ok()).expect("a number")
     }
 
     #[test]
