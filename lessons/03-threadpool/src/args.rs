@@ -20,11 +20,21 @@ pub struct Args {
     pub as_completed: bool,
     /// Make task N (1 to 13) take 3 s instead of 1 s: see which results it
     /// holds back
-    #[arg(long, value_name = "N", value_parser = task_number())]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = task_number()
+    )]
     pub slow_task: Option<u8>,
     /// Make task N (1 to 13) panic in its pool thread: the others still
     /// arrive, the run exits 1
-    #[arg(long, value_name = "N", value_parser = task_number())]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = task_number()
+    )]
     pub panic_task: Option<u8>,
 }
 
