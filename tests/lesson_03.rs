@@ -18,7 +18,7 @@ const TASK_MS: f64 = 1000.0;
 const SLOW_TASK_MS: f64 = 3000.0;
 /// Longer than any run here takes, even on a busy machine: a run that
 /// reaches it has hung (a collector waiting for a result that never comes).
-const LIMIT: Duration = Duration::from_secs(20);
+const LIMIT: Duration = Duration::from_secs(10);
 
 /// "Number :1" .. "Number :3": the notebook's lines, in input order.
 fn number_lines() -> Vec<String> {

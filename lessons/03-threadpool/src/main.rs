@@ -16,6 +16,7 @@
 //! the pool.
 
 mod args;
+mod tasks;
 
 use std::panic;
 use std::process::ExitCode;
@@ -25,24 +26,13 @@ use std::time::Duration;
 
 use args::Args;
 use lesson_kit::{Plan, say};
+use tasks::{Task, tasks};
 use threadpool::ThreadPool;
 
 /// The notebook's numbers.
 const NUMBERS: [u64; 13] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3];
 /// How long each task takes.
 const PAUSE: Duration = Duration::from_secs(1);
-/// How long the task chosen with `--slow-task` takes.
-const SLOW_PAUSE: Duration = Duration::from_secs(3);
-
-/// One task: its place in the input (from 1), its number, how long it
-/// takes, and whether it panics (`--panic-task`).
-#[derive(Debug, Clone, Copy)]
-struct Task {
-    index: usize,
-    number: u64,
-    pause: Duration,
-    panics: bool,
-}
 
 // ANCHOR: task
 /// The notebook's `print_number`, run on a pool thread: wait, then return
@@ -63,34 +53,14 @@ fn print_number(task: Task) -> Option<String> {
 
 fn main() -> ExitCode {
     let args: Args = lesson_kit::args();
-    let (slow, panicking) = (args.slow_task.map(usize::from), args.panic_task);
-    let tasks: Vec<Task> = (1..)
-        .zip(NUMBERS)
-        .map(|(index, number)| Task {
-            index,
-            number,
-            pause: if slow == Some(index) {
-                SLOW_PAUSE
-            } else {
-                PAUSE
-            },
-            panics: panicking.map(usize::from) == Some(index),
-        })
-        .collect();
+    let tasks = tasks(&args);
     let workers = usize::from(args.workers);
     // Each task goes to the first thread free: 13 on 3 threads, 5 rounds.
     let plan = Plan::pool(workers, tasks.iter().map(|task| task.pause));
     report_panics_in_one_line();
 
     lesson_kit::run(plan, || {
-        // ANCHOR: pool
-        // The threads start now and wait for jobs. They share one name;
-        // the timeline numbers them: pool thread 1, 2, 3.
-        let pool = threadpool::Builder::new()
-            .num_threads(workers)
-            .thread_name("pool thread".to_owned())
-            .build();
-        // ANCHOR_END: pool
+        let pool = start_pool(workers);
         if args.as_completed {
             as_completed(&pool, &tasks);
         } else {
@@ -99,6 +69,17 @@ fn main() -> ExitCode {
         after_panics(&pool);
     })
 }
+
+// ANCHOR: pool
+/// A pool of `workers` threads, started now, each waiting for a job. They
+/// share one name; the timeline numbers them: pool thread 1, 2, 3.
+fn start_pool(workers: usize) -> ThreadPool {
+    threadpool::Builder::new()
+        .num_threads(workers)
+        .thread_name("pool thread".to_owned())
+        .build()
+}
+// ANCHOR_END: pool
 
 // ANCHOR: map
 /// `executor.map`: submit every task, then print the results in input
