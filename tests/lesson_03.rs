@@ -169,20 +169,22 @@ fn as_completed_prints_each_result_as_its_task_ends() {
     report.assert_near_ideal();
 }
 
-/// Checks a run with `--panic-task 5` and `extra` arguments: 12 results,
-/// task 5 reported, the pool still working, exit 1, no hang.
-fn check_panic_task(extra: &[&str]) -> Vec<String> {
-    let mut args = vec!["--time-scale", "0.05", "--panic-task", "5"];
+/// Checks a run with `--panic-task N` and `extra` arguments: the other 12
+/// results (returned), task N reported, the pool still working, exit 1, no
+/// hang, no time lost.
+fn check_panic_task(task: usize, extra: &[&str]) -> (util::Report, Vec<String>) {
+    let n = task.to_string();
+    let mut args = vec!["--time-scale", "0.05", "--panic-task", &n];
     args.extend_from_slice(extra);
     let (report, stderr) = run_lesson(&args, 1);
     let errors = util::strings(&report.doc["errors"]);
-    assert_eq!(
-        errors,
-        ["task 5 (number 5) sent no result: its job panicked"],
-        "{stderr}"
-    );
+    let number = NUMBERS[task - 1];
+    let error =
+        format!("task {task} (number {number}) sent no result: its job panicked");
+    assert_eq!(errors, [error], "{stderr}");
+    let panicked = format!("task {task} panics on purpose");
     assert!(
-        stderr.contains("pool thread panicked at") && stderr.contains("task 5"),
+        stderr.contains("pool thread panicked at") && stderr.contains(&panicked),
         "{stderr}"
     );
     assert_eq!(report.doc["panic_count"], 1);
@@ -193,7 +195,23 @@ fn check_panic_task(extra: &[&str]) -> Vec<String> {
             "panic_count() = 1: the pool replaced the thread it lost and ran one more job"
         )
     );
-    // The thread that panicked ran its earlier tasks; its replacement, a
+    // Twelve tasks still take the plan's five rounds, and no longer.
+    report.assert_near_ideal();
+    (report, lines)
+}
+
+/// The 13 lines without task `task`'s.
+fn lines_without(task: usize) -> Vec<String> {
+    let mut lines = number_lines();
+    lines.remove(task - 1);
+    lines
+}
+
+#[test]
+fn a_panicking_task_is_reported_and_the_other_twelve_arrive_in_order() {
+    let (report, lines) = check_panic_task(5, &[]);
+    util::assert_lines_eq(&lines_without(5), &lines);
+    // The thread that panicked ran its earlier task; its replacement, a
     // fourth row, took some of the rest.
     assert_eq!(
         workers_used(&report),
@@ -201,23 +219,29 @@ fn check_panic_task(extra: &[&str]) -> Vec<String> {
         "{:?}",
         report.tasks()
     );
-    // Twelve tasks still take the plan's five rounds, and no longer.
-    report.assert_near_ideal();
-    lines
-}
-
-#[test]
-fn a_panicking_task_is_reported_and_the_other_twelve_arrive_in_order() {
-    let mut expected = number_lines();
-    expected.remove(4);
-    util::assert_lines_eq(&expected, &check_panic_task(&[]));
 }
 
 #[test]
 fn a_panicking_task_does_not_hang_as_completed_either() {
-    let mut expected = number_lines();
-    expected.remove(4);
-    util::assert_same_lines(&expected, &check_panic_task(&["--as-completed"]));
+    let (report, lines) = check_panic_task(5, &["--as-completed"]);
+    util::assert_same_lines(&lines_without(5), &lines);
+    assert_eq!(
+        workers_used(&report),
+        pool_threads(4),
+        "{:?}",
+        report.tasks()
+    );
+}
+
+#[test]
+fn a_panic_in_the_last_task_is_still_counted() {
+    // The last task's panic is the last thing that happens: the collector
+    // is done as soon as its Sender is dropped, before the pool has
+    // counted the panic, and must wait for the count.
+    for extra in [&[][..], &["--as-completed"]] {
+        let (_, lines) = check_panic_task(13, extra);
+        util::assert_same_lines(&lines_without(13), &lines);
+    }
 }
 
 #[test]

@@ -154,6 +154,9 @@ fn no_result(task: Task) {
 /// After a panic: threadpool counted it and started a thread in place of
 /// the one that died; one more job shows the pool still takes work.
 fn after_panics(pool: &ThreadPool) {
+    // A dying thread counts its panic after its job's Sender is dropped,
+    // so the collector can be done first: wait for the pool to be idle.
+    pool.join();
     let panics = pool.panic_count();
     lesson_kit::fact("panic_count", panics);
     if panics == 0 {
