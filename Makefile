@@ -59,6 +59,9 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/00-sequential/output.txt lesson-00-sequential
 	scripts/docs-output.sh lessons/01-threads/output.txt lesson-01-threads
 	scripts/docs-output.sh lessons/02-processes/output.txt lesson-02-processes
+	scripts/docs-output.sh lessons/03-threadpool/output.txt lesson-03-threadpool
+	scripts/docs-output.sh lessons/03-threadpool/output-as-completed.txt lesson-03-threadpool --as-completed --slow-task 1
+	EXPECT_STATUS=1 scripts/docs-output.sh lessons/03-threadpool/output-panic.txt lesson-03-threadpool --panic-task 5
 	scripts/docs-output.sh lessons/04-processpool/output.txt lesson-04-processpool
 	scripts/docs-output.sh lessons/04-processpool/output-crash.txt lesson-04-processpool --crash-task 5
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/04-processpool/output-poison.txt lesson-04-processpool --poison-task 5

@@ -8,6 +8,7 @@ mod kit;
 mod lesson_00;
 mod lesson_01;
 mod lesson_02;
+mod lesson_03;
 mod lesson_04;
 mod lesson_07;
 mod plain;

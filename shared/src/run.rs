@@ -235,13 +235,14 @@ impl ThisThread {
     }
 
     /// This thread's row in the timeline, added on first use: named after
-    /// the thread ("main" for the main thread), or "thread N" in the order
-    /// the threads were spawned.
+    /// the thread ("main" for the main thread; "pool thread 1", "pool
+    /// thread 2"... for threads that share a name), or "thread N" in the
+    /// order the threads were spawned.
     fn worker(&mut self, rec: &mut Recording) -> usize {
         *self.worker.get_or_insert_with(|| {
             let this = thread::current();
             match this.name() {
-                Some(name) => rec.add_row(name),
+                Some(name) => rec.add_named_thread(name, spawn_order(this.id())),
                 None => rec.add_unnamed_thread(spawn_order(this.id())),
             }
         })
