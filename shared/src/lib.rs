@@ -186,6 +186,16 @@ pub fn fact(key: &str, value: impl Into<Value>) {
     extra.insert(key.to_owned(), value.into());
 }
 
+/// Adds a line to the lesson's measurements: figures that differ from run
+/// to run (a time per operation, the updates a race lost). They are printed
+/// together after the lesson's lines, with a blank line before them, and are
+/// not among the JSON `lines`, which tests and the chapters' runs compare
+/// exactly; a lesson puts the same figures in its JSON with [`fact`].
+pub fn measured(line: impl Into<String>) {
+    let mut lines = MEASURED.lock().unwrap_or_else(PoisonError::into_inner);
+    lines.push(line.into());
+}
+
 /// Records a whole task that was timed elsewhere (in a child process, say)
 /// under the worker `worker`.
 pub fn record_task(worker: &str, label: &str, start: Duration, end: Duration) {
@@ -255,6 +265,7 @@ static OPTIONS: OnceLock<Common> = OnceLock::new();
 static RUN: OnceLock<Run> = OnceLock::new();
 static EXIT_HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
 static STOP_HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
+static MEASURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 thread_local! {
     static THIS_THREAD: RefCell<ThisThread> = const { RefCell::new(ThisThread::new()) };
@@ -370,6 +381,11 @@ impl Run {
             let extra = self.extra.lock().unwrap_or_else(PoisonError::into_inner);
             write_stdout(&report::render(&name(), scale, &rec, &facts, &extra));
         } else {
+            let measured = MEASURED.lock().unwrap_or_else(PoisonError::into_inner);
+            if !measured.is_empty() {
+                write_stdout(&format!("\n{}\n", measured.join("\n")));
+            }
+            drop(measured);
             write_stdout(&format!("\n{}", summary::render(&facts)));
             if !self.options.no_timeline {
                 let width = terminal_width();
