@@ -132,8 +132,10 @@ mod tests {
 
     #[test]
     fn the_exact_ways_count_every_increment() {
-        for (threads, increments) in [(1, 1), (1, 1000), (3, 7), (4, 1000), (8, 250)]
-        {
+        // The last case is long enough for a race to show if there were one:
+        // 4 x 1000 alone would hide most (see the chapter's figures).
+        let cases = [(1, 1), (1, 1000), (3, 7), (8, 250), (4, 1_000_000)];
+        for (threads, increments) in cases {
             let expected = threads * increments;
             assert_eq!(arc_mutex(threads, increments), expected);
             assert_eq!(atomic(threads, increments), expected);
