@@ -301,6 +301,29 @@ fn ctrl_c_while_the_processes_count_exits_130_and_leaves_nothing_behind() {
     assert_temp_dir_gone(&report);
 }
 
+#[test]
+fn a_closed_stdout_ends_the_lesson_and_removes_its_temporary_directory() {
+    // As `| head -4` does: the lesson's next write fails, and the kit ends
+    // the process itself, through the lesson's exit hook.
+    let args = ["--increments", "100000", "--long-increments", "10"];
+    let mut lesson = Running::start(&bin(LESSON), &args);
+    let pid = lesson.pid;
+    let started = std::iter::from_fn(|| lesson.next_line())
+        .find(|line| line.starts_with("4 processes"));
+    assert!(started.is_some(), "the processes never started");
+    let run = lesson.close_stdout_and_wait(Duration::from_secs(30));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked at"), "{}", run.stderr);
+    procs::assert_none_left(pid, &[]);
+    let prefix = format!("lesson-05-{pid}-");
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .expect("the temporary directory")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with(&prefix))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
 /// The print demo's lines as (thread, number), in the order printed.
 fn printed(report: &Report) -> Vec<(u32, u32)> {
     report

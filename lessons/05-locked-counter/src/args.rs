@@ -52,7 +52,7 @@ pub struct Args {
     #[arg(long, value_name = "HOW")]
     pub print_demo: Option<PrintDemo>,
     /// Run as one of the counting processes (the lesson starts them)
-    #[arg(long, hide = true)]
+    #[arg(long, hide = true, requires = "counter_file")]
     pub role: Option<Way>,
     /// The file holding the counter the processes share
     #[arg(long, hide = true, requires = "role")]
