@@ -419,7 +419,7 @@ fn a_bad_print_demo_is_a_usage_error() {
 
 #[test]
 fn the_plain_example_counts_to_4000() {
-    let run = util::run(&util::example("plain"), &[]);
+    let run = util::run(&util::example("plain-05"), &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.stdout, "Final value: 4000\n");
 }

@@ -2,7 +2,7 @@
 //! Four threads each add 1 to one counter 1000 times; the Mutex lets one
 //! thread at a time change it, so none of the 4000 updates is lost.
 //!
-//! Run it: `cargo run -p lesson-05-locked-counter --example plain`
+//! Run it: `cargo run -p lesson-05-locked-counter --example plain-05`
 
 use std::sync::{Arc, Mutex};
 use std::thread;
