@@ -65,6 +65,9 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/04-processpool/output.txt lesson-04-processpool
 	scripts/docs-output.sh lessons/04-processpool/output-crash.txt lesson-04-processpool --crash-task 5
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/04-processpool/output-poison.txt lesson-04-processpool --poison-task 5
+	scripts/docs-output.sh lessons/05-locked-counter/output.txt lesson-05-locked-counter
+	scripts/docs-output.sh lessons/05-locked-counter/output-without-lock.txt lesson-05-locked-counter --print-demo without-lock
+	scripts/docs-output.sh lessons/05-locked-counter/output-with-lock.txt lesson-05-locked-counter --print-demo with-lock
 	scripts/docs-output.sh lessons/07-queue/output.txt lesson-07-queue
 	scripts/docs-output.sh lessons/07-queue/output-hold-lock.txt lesson-07-queue --hold-lock
 

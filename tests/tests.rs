@@ -10,6 +10,7 @@ mod lesson_01;
 mod lesson_02;
 mod lesson_03;
 mod lesson_04;
+mod lesson_05;
 mod lesson_07;
 mod plain;
 mod procs;

@@ -189,6 +189,17 @@ pub fn fact(key: &str, value: impl Into<Value>) {
     extra.insert(key.to_owned(), value.into());
 }
 
+/// Adds a line to the lesson's measurements: figures that differ from run
+/// to run (a time per operation, the updates a race lost). They are printed
+/// together after the lesson's lines, with a blank line before them, and are
+/// not among the JSON `lines`, which tests and the chapters' runs compare
+/// exactly; a lesson puts the same figures in its JSON with [`fact`].
+pub fn measured(line: impl Into<String>) {
+    let run = current();
+    let mut lines = run.measured.lock().unwrap_or_else(PoisonError::into_inner);
+    lines.push(line.into());
+}
+
 /// Records a whole task that was timed elsewhere (in a child process, say)
 /// under the worker `worker`.
 pub fn record_task(worker: &str, label: &str, start: Duration, end: Duration) {

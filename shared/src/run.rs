@@ -43,6 +43,8 @@ pub(crate) struct Run {
     pub(crate) plan: OnceLock<Plan>,
     recording: Mutex<Recording>,
     pub(crate) extra: Mutex<Map<String, Value>>,
+    /// Lines of figures printed between the lesson's lines and the summary.
+    pub(crate) measured: Mutex<Vec<String>>,
     pub(crate) stop: Stop,
     chain_slack: Duration,
 }
@@ -55,6 +57,7 @@ pub(crate) fn current() -> &'static Run {
         plan: OnceLock::new(),
         recording: Mutex::new(Recording::default()),
         extra: Mutex::new(Map::new()),
+        measured: Mutex::new(Vec::new()),
         stop: Stop::default(),
         chain_slack: chain_slack(),
     })
@@ -190,6 +193,12 @@ impl Run {
             let extra = self.extra.lock().unwrap_or_else(PoisonError::into_inner);
             write_stdout(&report::render(&name(), scale, &rec, &facts, &extra));
         } else {
+            let measured =
+                self.measured.lock().unwrap_or_else(PoisonError::into_inner);
+            if !measured.is_empty() {
+                write_stdout(&format!("\n{}\n", measured.join("\n")));
+            }
+            drop(measured);
             write_stdout(&format!("\n{}", summary::render(&facts)));
             if !self.options.no_timeline {
                 let width = terminal_width();
