@@ -177,6 +177,7 @@ impl Run {
     /// returns the exit status.
     pub(crate) fn finish(&self) -> ExitCode {
         let elapsed = self.elapsed();
+        self.report_lost_tasks();
         let mut rec = self.recording().clone();
         rec.number_threads();
         let plan = self.plan.get().cloned().unwrap_or_default();
@@ -209,6 +210,24 @@ impl Run {
             }
         }
         ExitCode::from(self.status())
+    }
+
+    /// Work that neither finished nor failed is lost silently: a thread
+    /// still running when the lesson's body returned (no `join`), say.
+    /// That is a failure too, with a word on the likely cause.
+    fn report_lost_tasks(&self) {
+        let planned = self.plan.get().map_or(0, Plan::task_count);
+        let (finished, failed) = {
+            let rec = self.recording();
+            (rec.finished().count(), !rec.errors.is_empty())
+        };
+        if finished < planned && !failed && !self.stop.requested() {
+            crate::fail(format!(
+                "only {finished} of {planned} planned tasks finished, and none \
+                 failed: was work still running when the lesson ended (a \
+                 thread not joined)?"
+            ));
+        }
     }
 
     /// The exit status the run has earned so far: 130 after a stop, 1
