@@ -249,6 +249,16 @@ pub fn name() -> String {
         .unwrap_or_else(|| "lesson".to_owned())
 }
 
+/// Records a task that `worker` (a child process) held from `start` until
+/// it died, or was given up on, at `end`: the timeline ends its bar in `X`
+/// there, so that a task run again elsewhere shows where it was lost. It
+/// does not count as finished.
+pub fn record_lost(worker: &str, label: &str, start: Duration, end: Duration) {
+    let mut rec = current().recording();
+    let index = rec.worker(worker);
+    rec.lost(index, label, start, end);
+}
+
 type Hook = Box<dyn Fn() + Send + Sync>;
 
 static OPTIONS: OnceLock<Common> = OnceLock::new();
