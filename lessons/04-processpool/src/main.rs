@@ -15,18 +15,15 @@
 //! `--map` it holds back every result after it.
 
 mod args;
-mod pool;
-mod protocol;
-mod worker;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use args::Args;
+use lesson_04_processpool::pool::{Finished, Pool};
+use lesson_04_processpool::worker::{self, Staged};
 use lesson_kit::children;
 use lesson_kit::{Plan, say};
-use pool::{Finished, Pool};
-use worker::Staged;
 
 /// The notebook's numbers.
 const NUMBERS: [u64; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 2, 3, 12, 14];
@@ -76,7 +73,8 @@ fn main() -> ExitCode {
         // `move`: the pool keeps this closure, to start replacements too,
         // so it must own the arguments it passes.
         let spawn = move || children::command_for_self(&worker_args);
-        let mut pool = match Pool::new(workers, PAUSE, spawn) {
+        // Numbers go out, lines of text come back.
+        let mut pool: Pool<u64, String> = match Pool::new(workers, PAUSE, spawn) {
             Ok(pool) => pool,
             Err(err) => {
                 lesson_kit::fail(format!("cannot start the pool: {err}"));
@@ -104,7 +102,7 @@ fn main() -> ExitCode {
 }
 
 /// Prints a task's result, or reports why it has none.
-fn show(done: Finished) {
+fn show(done: Finished<String>) {
     match done.result {
         Ok(line) => say!("{line}"),
         Err(why) => lesson_kit::fail(why),

@@ -1,6 +1,9 @@
 //! A pool of worker processes fed over pipes, in the manner of Python's
 //! `ProcessPoolExecutor`: `submit` queues a task, `as_completed` yields the
-//! results as they arrive, `map` yields them in input order.
+//! results as they arrive, `map` yields them in input order. A task is an
+//! input of type `Q` and a result of type `R`, each a [`Message`] that
+//! travels as a line of text: lesson 04 squares numbers (`u64` in, a
+//! `String` out), lesson 08 counts primes in ranges of numbers.
 //!
 //! Unlike Python's pool it survives a worker's death. Every worker has a
 //! thread that reads its stdout and turns each line, and the end of the
@@ -35,7 +38,7 @@ use std::time::{Duration, Instant};
 
 use lesson_kit::children::{self, Child};
 
-use crate::protocol::{Reply, Request};
+use crate::protocol::{Message, Reply, Request};
 
 /// How many workers may die running one task before the pool gives up on
 /// it: a task that kills every worker must not kill them forever.
@@ -50,20 +53,21 @@ const SUSPENDED_AFTER: Duration = Duration::from_millis(500);
 /// once their stdin is closed; a worker's exit takes a millisecond or so.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
-/// A task the pool is done with: its result line, or why it has none.
+/// A task the pool is done with: its result, or why it has none.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finished {
+pub struct Finished<R> {
     /// The task's number, counted from 1 in the order submitted.
     pub task: usize,
-    /// The result line, or the reason the pool gave up.
-    pub result: Result<String, String>,
+    /// The result, or the reason the pool gave up.
+    pub result: Result<R, String>,
 }
 
 /// Starts the command for a new worker.
 type Spawn = Box<dyn FnMut() -> io::Result<Command>>;
 
-/// The pool: its workers, the tasks and what is known about each.
-pub struct Pool {
+/// The pool: its workers, the tasks (inputs `Q`, results `R`) and what is
+/// known about each.
+pub struct Pool<Q, R> {
     size: usize,
     spawn: Spawn,
     /// How long a worker may hold a task before the pool gives up on it.
@@ -71,12 +75,12 @@ pub struct Pool {
     workers: Vec<Worker>,
     /// Workers started so far, to number the next one.
     started: usize,
-    /// The number and the attempts so far of every task submitted.
-    tasks: Vec<(u64, u32)>,
+    /// The input and the attempts so far of every task submitted.
+    tasks: Vec<(Q, u32)>,
     /// Indices of the tasks waiting for a worker.
     queue: VecDeque<usize>,
     /// Tasks done but not yet handed to the caller.
-    finished: VecDeque<Finished>,
+    finished: VecDeque<Finished<R>>,
     /// Tasks submitted and not yet handed to the caller.
     unreported: usize,
     sender: Sender<Event>,
@@ -105,7 +109,7 @@ enum Event {
     Closed(usize),
 }
 
-impl Pool {
+impl<Q: Message + Clone, R: Message> Pool<Q, R> {
     /// A pool of up to `size` workers, each from the command `spawn` makes;
     /// the first starts now, the others when tasks need them. A task takes
     /// `task_time` at time scale 1: a worker that has not answered within
@@ -138,23 +142,31 @@ impl Pool {
         Ok(pool)
     }
 
-    /// Queues a task on `number` and returns its task number.
-    pub fn submit(&mut self, number: u64) -> usize {
-        self.tasks.push((number, 0));
+    /// Gives each task `limit` to answer, whatever the time scale: for
+    /// work whose length the scale does not change (computing, not
+    /// sleeping).
+    pub fn set_task_deadline(&mut self, limit: Duration) {
+        self.answer_within = limit;
+    }
+
+    /// Queues a task on `input` and returns its task number.
+    pub fn submit(&mut self, input: Q) -> usize {
+        self.tasks.push((input, 0));
         self.queue.push_back(self.tasks.len() - 1);
         self.unreported += 1;
         self.tasks.len()
     }
 
     /// The submitted tasks, each as soon as it is done.
-    pub fn as_completed(&mut self) -> impl Iterator<Item = Finished> + '_ {
+    pub fn as_completed(&mut self) -> impl Iterator<Item = Finished<R>> + '_ {
         std::iter::from_fn(|| self.next_finished())
     }
 
-    /// Submits a task per number, and yields them in the numbers' order,
+    /// Submits a task per input, and yields them in the inputs' order,
     /// each as soon as it and every one before it are done.
-    pub fn map(&mut self, numbers: &[u64]) -> impl Iterator<Item = Finished> + '_ {
-        let ids: Vec<usize> = numbers.iter().map(|&n| self.submit(n)).collect();
+    pub fn map(&mut self, inputs: &[Q]) -> impl Iterator<Item = Finished<R>> + '_ {
+        let ids: Vec<usize> =
+            inputs.iter().map(|i| self.submit(i.clone())).collect();
         let mut next = ids.first().copied().unwrap_or(1);
         let mut early = BTreeMap::new();
         // `move`: the iterator owns its place in the order and the results
@@ -173,7 +185,7 @@ impl Pool {
 
     /// Runs the pool until a task is done; `None` when none is left, or
     /// after Ctrl-C.
-    fn next_finished(&mut self) -> Option<Finished> {
+    fn next_finished(&mut self) -> Option<Finished<R>> {
         loop {
             if lesson_kit::stopped() {
                 self.queue.clear();
@@ -286,12 +298,12 @@ impl Pool {
         let within = self.answer_within;
         let worker = &mut self.workers[at];
         if let Some(index) = self.queue.pop_front() {
-            let (number, attempts) = &mut self.tasks[index];
+            let (input, attempts) = &mut self.tasks[index];
             *attempts += 1;
             let request = Request {
                 task: index + 1,
                 attempt: *attempts,
-                number: *number,
+                input: input.clone(),
             };
             let now = lesson_kit::elapsed();
             worker.running = Some((index, now, now + within));
@@ -349,20 +361,16 @@ impl Pool {
             return;
         };
         let running = worker.running.map(|(index, ..)| index + 1);
-        match line.and_then(|line| Reply::decode(&line)) {
+        match line.and_then(|line| Reply::<R>::decode(&line)) {
             Ok(reply) if running == Some(reply.task) => {
                 if let Some((_, start, _)) = worker.running.take() {
                     let end = lesson_kit::elapsed();
-                    lesson_kit::record_task(
-                        worker.child.name(),
-                        &reply.line,
-                        start,
-                        end,
-                    );
+                    let label = reply.output.label();
+                    lesson_kit::record_task(worker.child.name(), &label, start, end);
                 }
                 self.finished.push_back(Finished {
                     task: reply.task,
-                    result: Ok(reply.line),
+                    result: Ok(reply.output),
                 });
             }
             // A worker that talks nonsense cannot be trusted with the task:
@@ -396,7 +404,7 @@ impl Pool {
         }
         if let Some((index, sent, _)) = worker.running {
             // Its bar ends in an X here: the task was lost, not finished.
-            let label = self.tasks[index].0.to_string();
+            let label = self.tasks[index].0.label();
             let now = lesson_kit::elapsed();
             lesson_kit::record_lost(worker.child.name(), &label, sent, now);
         }
@@ -409,8 +417,11 @@ impl Pool {
             self.notice(format!("{who} {how} while idle"));
             return;
         };
-        let (number, attempts) = self.tasks[index];
-        let task = format!("task {} (number {number})", index + 1);
+        let (input, attempts) = &self.tasks[index];
+        let (task, attempts) = (
+            format!("task {} ({})", index + 1, input.describe()),
+            *attempts,
+        );
         if attempts < MAX_ATTEMPTS {
             self.notice(format!(
                 "{task} was lost: {who} {how}; running it again on a new worker"
@@ -448,7 +459,7 @@ impl Pool {
 }
 
 // ANCHOR: shutdown
-impl Drop for Pool {
+impl<Q, R> Drop for Pool<Q, R> {
     /// Ends the pool as Python's `shutdown(wait=True)` does: every worker
     /// sees its stdin close, ends its loop and exits on its own, and is
     /// reaped. A worker that is slow to go is killed after a short grace.
@@ -503,7 +514,7 @@ mod tests {
 
     /// A pool whose workers are small shell scripts that speak the protocol,
     /// so that each way a worker can misbehave is easy to stage.
-    fn pool_of(size: usize, script: &'static str) -> Pool {
+    fn pool_of(size: usize, script: &'static str) -> Pool<u64, String> {
         // `move`: the pool keeps the closure, which keeps the script.
         let spawn = move || {
             let mut command = Command::new("sh");
@@ -514,7 +525,7 @@ mod tests {
     }
 
     fn results(
-        finished: impl Iterator<Item = Finished>,
+        finished: impl Iterator<Item = Finished<String>>,
     ) -> Vec<Result<String, String>> {
         finished.map(|done| done.result).collect()
     }
@@ -587,7 +598,7 @@ mod tests {
     fn a_pool_that_cannot_start_says_why() {
         within_limit(|| {
             let spawn = || Ok(Command::new("/nonexistent/worker"));
-            assert!(Pool::new(2, Duration::ZERO, spawn).is_err());
+            assert!(Pool::<u64, String>::new(2, Duration::ZERO, spawn).is_err());
         });
     }
 
@@ -654,7 +665,8 @@ mod tests {
                 command.args(["-c", &script]);
                 Ok(command)
             };
-            let mut pool = Pool::new(2, Duration::ZERO, spawn).expect("sh starts");
+            let mut pool: Pool<u64, String> =
+                Pool::new(2, Duration::ZERO, spawn).expect("sh starts");
             assert_eq!(results(pool.map(&[1, 2, 3])).len(), 3);
             let pids = pool.pids.clone();
             let began = Instant::now();
@@ -725,7 +737,8 @@ mod tests {
             let mut pool = pool_of(1, "while read line; do :; done");
             pool.submit(7);
             pool.dispatch();
-            let deadline = |pool: &Pool| pool.workers[0].running.map(|r| r.2);
+            let deadline =
+                |pool: &Pool<u64, String>| pool.workers[0].running.map(|r| r.2);
             let before = deadline(&pool).expect("the task was sent");
             // A wait for 100 ms that ended 3 s later: the group was stopped.
             let asked = Instant::now() - Duration::from_secs(3);
@@ -738,11 +751,11 @@ mod tests {
         });
     }
 
-    impl Pool {
+    impl Pool<u64, String> {
         fn as_completed_after(
             &mut self,
             numbers: &[u64],
-        ) -> impl Iterator<Item = Finished> {
+        ) -> impl Iterator<Item = Finished<String>> {
             for &number in numbers {
                 self.submit(number);
             }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use lesson_kit::children;
 use nix::sys::resource::{Resource, setrlimit};
 
-use crate::protocol::{Reply, Request};
+use crate::protocol::{Message, Reply, Request};
 
 /// What the demo options stage in a worker: a crash, for the recovery
 /// demos, or a task slower than the others, so that the order results
@@ -43,21 +43,24 @@ impl Staged {
         args
     }
 
-    fn crashes_on(self, request: &Request) -> bool {
+    fn crashes_on<Q>(self, request: &Request<Q>) -> bool {
         self.crash_always == Some(request.task)
             || (self.crash_once == Some(request.task) && request.attempt == 1)
     }
 }
 
 // ANCHOR: serve
-/// Serves tasks until stdin closes, running `work` on each number.
-pub fn serve(work: fn(u64) -> String, staged: Staged) -> ExitCode {
+/// Serves tasks until stdin closes, running `work` on each task's input.
+pub fn serve<Q: Message, R: Message>(
+    work: impl Fn(Q) -> R,
+    staged: Staged,
+) -> ExitCode {
     children::start_child();
     let mut stdout = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         // Stdin ends when the pool is done with this worker (or is gone).
         let Ok(line) = line else { break };
-        let request = match Request::decode(&line) {
+        let request = match Request::<Q>::decode(&line) {
             Ok(request) => request,
             Err(err) => {
                 lesson_kit::warn(format!("worker: {err}"));
@@ -72,7 +75,7 @@ pub fn serve(work: fn(u64) -> String, staged: Staged) -> ExitCode {
         }
         let reply = Reply {
             task: request.task,
-            line: work(request.number),
+            output: work(request.input),
         };
         // A failed write means the pool is gone too.
         if children::write_line(&mut stdout, &reply.encode()).is_err() {
