@@ -4,6 +4,7 @@
 //! worker and a stopped pool, and no worker left running after any of it.
 
 use std::collections::BTreeMap;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{self, Signal};
@@ -245,17 +246,14 @@ fn a_worker_that_stops_answering_is_replaced() {
     // pool's deadline for a task is twice its time plus a second (here
     // 2 x 400 ms + 1 s), after which it kills the worker and runs the task
     // again on a new one.
-    let (mut lesson, running) = start_pool_and_wait_for_a_result();
+    let (lesson, running) = start_pool_and_wait_for_a_result();
     let pid = lesson.pid;
     let frozen = Pid::from_raw(i32::try_from(running[0]).expect("a pid fits"));
     signal::kill(frozen, Signal::SIGSTOP).expect("the worker is stopped");
-    let mut results = vec![];
-    while let Some(line) = lesson.next_line() {
-        if line.starts_with("Square: ") {
-            results.push(line);
-        }
-    }
     let run = lesson.finish_within(Duration::from_secs(10));
+    let results: Vec<&str> = (run.stdout.lines())
+        .filter(|line| line.starts_with("Square: "))
+        .collect();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     // One result was read before the worker was stopped.
     assert_eq!(results.len(), NUMBERS.len() - 1, "{results:?}");
@@ -272,7 +270,7 @@ fn a_pool_stopped_and_resumed_with_its_workers_replaces_none() {
     // Ctrl-Z stops the whole job, the lesson and its workers, and `fg`
     // resumes it; the clock runs on meanwhile. A stop longer than a task's
     // deadline (2 x 400 ms + 1 s) must not make the pool blame a worker.
-    let (mut lesson, running) = start_pool_and_wait_for_a_result();
+    let (lesson, running) = start_pool_and_wait_for_a_result();
     let pid = lesson.pid;
     let group = Pid::from_raw(i32::try_from(pid).expect("a pid fits"));
     signal::killpg(group, Signal::SIGSTOP).expect("the group is stopped");
@@ -285,17 +283,14 @@ fn a_pool_stopped_and_resumed_with_its_workers_replaces_none() {
     // The stop is the stimulus: it lasts longer than the deadline.
     std::thread::sleep(Duration::from_millis(2500));
     signal::killpg(group, Signal::SIGCONT).expect("the group is resumed");
-    let mut rest = vec![];
-    while let Some(line) = lesson.next_line() {
-        rest.push(line);
-    }
     let run = lesson.finish_within(Duration::from_secs(10));
+    let rest: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let results = rest.iter().filter(|l| l.starts_with("Square: ")).count();
     assert_eq!(results, NUMBERS.len() - 1, "{rest:?}");
     assert!(!run.stderr.contains("did not answer"), "{}", run.stderr);
     assert!(!run.stderr.contains("lost"), "{}", run.stderr);
-    let rows: Vec<&String> =
+    let rows: Vec<&&str> =
         rest.iter().filter(|l| l.starts_with("worker ")).collect();
     assert_eq!(rows.len(), 3, "no worker was replaced: {rows:?}");
     procs::assert_none_left(pid, &running);
@@ -309,7 +304,7 @@ fn the_first_ctrl_c_kills_busy_workers_at_once() {
     // end, and that wakes the pool. Without that kill the pool would hear
     // of the stop only at the next answer, a second later.
     let mut lesson = Running::start(&bin(LESSON), &["--time-scale", "0.5"]);
-    let first = lesson.next_line();
+    let first = first_line_within(&mut lesson, Duration::from_secs(20));
     assert!(
         first.is_some_and(|l| l.starts_with("Square: ")),
         "no result"
@@ -370,7 +365,7 @@ fn workers_die_with_a_killed_pool() {
 /// result, when all three workers are running; returns it and their PIDs.
 fn start_pool_and_wait_for_a_result() -> (Running, Vec<u32>) {
     let mut lesson = Running::start(&bin(LESSON), &["--time-scale", "0.2"]);
-    let first = lesson.next_line();
+    let first = first_line_within(&mut lesson, Duration::from_secs(20));
     assert!(
         first.is_some_and(|l| l.starts_with("Square: ")),
         "no first result"
@@ -389,4 +384,22 @@ fn parent_of(pid: u32) -> Option<u32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let (_, after) = stat.rsplit_once(')')?;
     after.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The lesson's next line, waiting at most `limit`: a lesson that prints
+/// nothing by then is killed, which ends its output, so that a hung pool
+/// fails the test instead of hanging it.
+fn first_line_within(lesson: &mut Running, limit: Duration) -> Option<String> {
+    let (done, read) = mpsc::channel::<()>();
+    let group = Pid::from_raw(i32::try_from(lesson.pid).expect("a pid fits"));
+    let watchdog = std::thread::spawn(move || {
+        // Dropping `done` (the line came) ends the wait early, without a kill.
+        if read.recv_timeout(limit) == Err(mpsc::RecvTimeoutError::Timeout) {
+            let _ = signal::killpg(group, Signal::SIGKILL);
+        }
+    });
+    let line = lesson.next_line();
+    drop(done);
+    let _ = watchdog.join();
+    line
 }
