@@ -56,6 +56,9 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/04-processpool/output.txt lesson-04-processpool
 	scripts/docs-output.sh lessons/04-processpool/output-crash.txt lesson-04-processpool --crash-task 5
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/04-processpool/output-poison.txt lesson-04-processpool --poison-task 5
+	scripts/docs-output.sh lessons/08-rayon/output.txt lesson-08-rayon --bound 200000
+	{ echo '$$ cargo run --release -p lesson-08-rayon'; \
+	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 
 overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01-threads
 	scripts/overhead.sh lesson-$(LESSON) $(RUNS)

@@ -252,3 +252,28 @@ fn the_plain_example_counts_the_same_on_one_thread_and_with_rayon() {
 fn threads_of(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, Iterator::count)
 }
+
+#[test]
+fn the_release_run_in_the_chapter_has_the_lines_the_lesson_prints() {
+    // The docs test checks `output.txt` against a fresh run; this run, a
+    // release build at the default bound, would take seconds in a debug
+    // build, so its lines are checked against the lesson's layout (which
+    // the test above checks against the lesson) and the sieve's count.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/08-rayon/release.txt");
+    let text = std::fs::read_to_string(path).expect("the chapter's release run");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("$ cargo run --release -p lesson-08-rayon")
+    );
+    let recorded: Vec<String> = lines
+        .take_while(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let bound = 2_000_000;
+    let expected: Vec<String> = METHODS
+        .iter()
+        .map(|m| line(m, sieve(bound), bound))
+        .collect();
+    assert_lines_eq(&expected, &recorded);
+}

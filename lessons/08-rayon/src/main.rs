@@ -199,8 +199,8 @@ fn main() -> ExitCode {
     let chunks = primes::chunks(args.bound, chunk_size);
     if cfg!(debug_assertions) {
         lesson_kit::warn(
-            "this is a debug build, about 1.5x slower and not what the book \
-             measures: time it with `cargo run --release -p lesson-08-rayon`",
+            "this is a debug build, several times slower than a release \
+             build: time it with `cargo run --release -p lesson-08-rayon`",
         );
     }
     // ANCHOR: pool_size
