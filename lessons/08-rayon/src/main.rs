@@ -281,7 +281,8 @@ fn main() -> ExitCode {
             });
         }
         check_counts(&done, args.bound);
-        let best = primes::best_speedups(&chunk_times, threads);
+        // More threads than cores take turns: the cores bound the speedup.
+        let best = primes::best_speedups(&chunk_times, threads.min(cores));
         report(&done, cores, threads, chunks.len(), chunk_size, best);
     })
 }
@@ -349,6 +350,7 @@ fn report(
     lesson_kit::fact("threads", threads);
     lesson_kit::fact("chunks", chunks);
     lesson_kit::fact("chunk", chunk_size);
+    lesson_kit::fact("ideal", threads.min(cores));
     lesson_kit::fact("best_in_order", best.map(|b| b.0));
     lesson_kit::fact("best_any_order", best.map(|b| b.1));
     lesson_kit::fact("release", !cfg!(debug_assertions));
@@ -361,8 +363,9 @@ fn report(
         let secs = c.took.as_secs_f64();
         table.push_str(&format!("{:<20} {secs:>7.3} s {x:>8}\n", c.method.name()));
     }
+    let ideal = threads.min(cores);
     table.push_str(&format!(
-        "ideal: {threads}.00x on {threads} threads ({cores} cores)"
+        "ideal: {ideal}.00x ({threads} threads, {cores} cores)"
     ));
     if let Some((in_order, any_order)) = best {
         table.push_str(&format!(
