@@ -12,8 +12,8 @@
 
 mod args;
 mod primes;
+mod report;
 
-use std::io::{self, Write};
 use std::num::NonZero;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,7 +26,7 @@ use lesson_04_processpool::worker::{self, Staged};
 use lesson_kit::{Plan, children, say};
 use primes::{Chunk, Counted, count_primes, is_prime};
 use rayon::prelude::*;
-
+use report::Counting;
 /// The ways to count, in the order the lesson runs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
@@ -59,7 +59,6 @@ impl Method {
         }
     }
 }
-
 // ANCHOR: sequential
 /// One chunk after another on this thread; also times each chunk, for the
 /// best speedup that chunks of these sizes allow.
@@ -179,14 +178,6 @@ fn rayon_thread() -> String {
     let index = rayon::current_thread_index().map_or(0, |i| i + 1);
     format!("rayon {index}")
 }
-
-/// A method's result.
-struct Counting {
-    method: Method,
-    primes: u64,
-    took: Duration,
-}
-
 fn main() -> ExitCode {
     let args: Args = lesson_kit::args();
     // Started with --worker, this process counts the chunks it is sent.
@@ -280,10 +271,10 @@ fn main() -> ExitCode {
                 took,
             });
         }
-        check_counts(&done, args.bound);
+        report::check_counts(&done, args.bound);
         // More threads than cores take turns: the cores bound the speedup.
         let best = primes::best_speedups(&chunk_times, threads.min(cores));
-        report(&done, cores, threads, chunks.len(), chunk_size, best);
+        report::report(&done, cores, threads, chunks.len(), chunk_size, best);
     })
 }
 
@@ -300,81 +291,4 @@ fn add_rows(method: Method, threads: usize) {
     for t in 1..=threads {
         lesson_kit::add_worker(&format!("{prefix} {t}"));
     }
-}
-
-/// Every method must find what the sequential run found.
-fn check_counts(done: &[Counting], bound: u64) {
-    let Some(sequential) = done.first().filter(|c| c.method == Method::Sequential)
-    else {
-        return;
-    };
-    for counting in &done[1..] {
-        if counting.primes != sequential.primes {
-            lesson_kit::fail(format!(
-                "{} counted {} primes below {bound}, sequential {}",
-                counting.method.name(),
-                counting.primes,
-                sequential.primes
-            ));
-        }
-    }
-}
-
-/// The table of times and speedups (the JSON document's `methods` with
-/// `--json`), and the best speedups the cores and the chunks allow.
-fn report(
-    done: &[Counting],
-    cores: usize,
-    threads: usize,
-    chunks: usize,
-    chunk_size: u64,
-    best: Option<(f64, f64)>,
-) {
-    let sequential = (done.iter())
-        .find(|c| c.method == Method::Sequential)
-        .map(|c| c.took.as_secs_f64());
-    let speedup =
-        |took: Duration| sequential.map(|s| s / took.as_secs_f64().max(1e-9));
-    let rows: Vec<serde_json::Value> = (done.iter())
-        .map(|c| {
-            serde_json::json!({
-                "method": c.method.name(),
-                "primes": c.primes,
-                "ms": c.took.as_secs_f64() * 1e3,
-                "speedup": speedup(c.took),
-            })
-        })
-        .collect();
-    lesson_kit::fact("methods", rows);
-    lesson_kit::fact("cores", cores);
-    lesson_kit::fact("threads", threads);
-    lesson_kit::fact("chunks", chunks);
-    lesson_kit::fact("chunk", chunk_size);
-    lesson_kit::fact("ideal", threads.min(cores));
-    lesson_kit::fact("best_in_order", best.map(|b| b.0));
-    lesson_kit::fact("best_any_order", best.map(|b| b.1));
-    lesson_kit::fact("release", !cfg!(debug_assertions));
-    if lesson_kit::options().json || done.is_empty() {
-        return;
-    }
-    let mut table = String::from("\nmethod                    time   speedup\n");
-    for c in done {
-        let x = speedup(c.took).map_or("-".to_owned(), |x| format!("{x:.2}x"));
-        let secs = c.took.as_secs_f64();
-        table.push_str(&format!("{:<20} {secs:>7.3} s {x:>8}\n", c.method.name()));
-    }
-    let ideal = threads.min(cores);
-    table.push_str(&format!(
-        "ideal: {ideal}.00x ({threads} threads, {cores} cores)"
-    ));
-    if let Some((in_order, any_order)) = best {
-        table.push_str(&format!(
-            "; these {chunks} chunks allow {in_order:.2}x handed out in order, \
-             {any_order:.2}x in any order"
-        ));
-    }
-    table.push('\n');
-    // A closed stdout loses the table; the kit ends the lesson at its
-    // next write, quietly, as it does for every lesson.
-    let _ = io::stdout().lock().write_all(table.as_bytes());
 }
