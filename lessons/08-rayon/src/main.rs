@@ -27,6 +27,7 @@ use lesson_kit::{Plan, children, say};
 use primes::{Chunk, Counted, count_primes, is_prime};
 use rayon::prelude::*;
 use report::Counting;
+
 /// The ways to count, in the order the lesson runs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
@@ -59,6 +60,7 @@ impl Method {
         }
     }
 }
+
 // ANCHOR: sequential
 /// One chunk after another on this thread; also times each chunk, for the
 /// best speedup that chunks of these sizes allow.
@@ -178,6 +180,7 @@ fn rayon_thread() -> String {
     let index = rayon::current_thread_index().map_or(0, |i| i + 1);
     format!("rayon {index}")
 }
+
 fn main() -> ExitCode {
     let args: Args = lesson_kit::args();
     // Started with --worker, this process counts the chunks it is sent.
