@@ -70,6 +70,9 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/05-locked-counter/output-with-lock.txt lesson-05-locked-counter --print-demo with-lock
 	scripts/docs-output.sh lessons/07-queue/output.txt lesson-07-queue
 	scripts/docs-output.sh lessons/07-queue/output-hold-lock.txt lesson-07-queue --hold-lock
+	scripts/docs-output.sh lessons/08-rayon/output.txt lesson-08-rayon --bound 200000
+	{ echo '$$ cargo run --release -p lesson-08-rayon'; \
+	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 
 # The errors the chapters show: each lessons/NN-name/compile_fail/NAME.rs is
 # compiled with the command below, must fail, and its stderr is NAME.stderr

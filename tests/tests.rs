@@ -12,6 +12,7 @@ mod lesson_03;
 mod lesson_04;
 mod lesson_05;
 mod lesson_07;
+mod lesson_08;
 mod plain;
 mod procs;
 mod stops;

@@ -208,6 +208,16 @@ pub fn record_task(worker: &str, label: &str, start: Duration, end: Duration) {
     rec.add(index, label, start, end);
 }
 
+/// Records a task that `worker` (a child process) held from `start` until
+/// it died, or was given up on, at `end`: the timeline ends its bar in `X`
+/// there, so that a task run again elsewhere shows where it was lost. It
+/// does not count as finished.
+pub fn record_lost(worker: &str, label: &str, start: Duration, end: Duration) {
+    let mut rec = current().recording();
+    let index = rec.worker(worker);
+    rec.lost(index, label, start, end);
+}
+
 /// Gives `worker` its row in the timeline now, before it records a task,
 /// so that rows follow the order workers started in (a child process that
 /// dies before finishing anything still shows as an empty row).

@@ -19,6 +19,9 @@ pub struct Span {
     /// Whether it ended with its line. A task that ended without one was
     /// cut short: by Ctrl-C, or by a panic on its thread.
     pub finished: bool,
+    /// Whether it was lost with its worker (a child process that died or
+    /// was stopped while it ran the task): it ends where the worker did.
+    pub lost: bool,
 }
 
 /// Everything a run has recorded so far.
@@ -131,6 +134,7 @@ impl Recording {
             start,
             end: None,
             finished: false,
+            lost: false,
         });
         self.spans.len() - 1
     }
@@ -162,6 +166,24 @@ impl Recording {
     ) {
         let index = self.open(worker, start);
         self.close(index, label, end);
+    }
+
+    /// Records a task that `worker` held from `start` until it died at
+    /// `end`: not finished, and marked lost, so that the timeline shows
+    /// where the work stopped (the task may run again on another worker).
+    pub fn lost(
+        &mut self,
+        worker: usize,
+        label: &str,
+        start: Duration,
+        end: Duration,
+    ) {
+        let index = self.open(worker, start);
+        if let Some(span) = self.spans.get_mut(index) {
+            span.label = label.to_owned();
+            span.end = Some(end);
+            span.lost = true;
+        }
     }
 
     /// Spans that ended with their line.
@@ -277,6 +299,18 @@ mod tests {
         let mut rec = Recording::default();
         assert_ne!(rec.add_row("worker"), rec.add_row("worker"));
         assert_eq!(rec.workers.len(), 2);
+    }
+
+    #[test]
+    fn a_lost_span_ends_where_its_worker_died_and_is_not_finished() {
+        let mut rec = Recording::default();
+        let worker = rec.worker("worker 3");
+        rec.lost(worker, "5", ms(400), ms(410));
+        assert_eq!(rec.finished().count(), 0);
+        let span = &rec.spans[0];
+        assert!(span.lost && !span.finished, "{span:?}");
+        assert_eq!((span.start, span.end), (ms(400), Some(ms(410))));
+        assert_eq!(span.label, "5");
     }
 
     #[test]
