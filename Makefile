@@ -60,20 +60,34 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/00-sequential/output.txt lesson-00-sequential
 	scripts/docs-output.sh lessons/01-threads/output.txt lesson-01-threads
 	scripts/docs-output.sh lessons/02-processes/output.txt lesson-02-processes
+	scripts/docs-output.sh lessons/03-threadpool/output.txt lesson-03-threadpool
+	scripts/docs-output.sh lessons/03-threadpool/output-as-completed.txt lesson-03-threadpool --as-completed --slow-task 1
+	EXPECT_STATUS=1 scripts/docs-output.sh lessons/03-threadpool/output-panic.txt lesson-03-threadpool --panic-task 5
 	scripts/docs-output.sh lessons/04-processpool/output.txt lesson-04-processpool
 	scripts/docs-output.sh lessons/04-processpool/output-crash.txt lesson-04-processpool --crash-task 5
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/04-processpool/output-poison.txt lesson-04-processpool --poison-task 5
+	scripts/docs-output.sh lessons/05-locked-counter/output.txt lesson-05-locked-counter
+	scripts/docs-output.sh lessons/05-locked-counter/output-without-lock.txt lesson-05-locked-counter --print-demo without-lock
+	scripts/docs-output.sh lessons/05-locked-counter/output-with-lock.txt lesson-05-locked-counter --print-demo with-lock
 	scripts/docs-output.sh lessons/07-queue/output.txt lesson-07-queue
 	scripts/docs-output.sh lessons/07-queue/output-hold-lock.txt lesson-07-queue --hold-lock
+	scripts/docs-output.sh lessons/08-rayon/output.txt lesson-08-rayon --bound 200000
+	{ echo '$$ cargo run --release -p lesson-08-rayon'; \
+	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 	@# Each run again with --json, drawn as an SVG timeline beside its output.txt.
 	$(CARGO) run --locked -q -p lesson-00-sequential -- --json | $(TIMELINE) lessons/00-sequential/output.svg
 	$(CARGO) run --locked -q -p lesson-01-threads -- --json | $(TIMELINE) lessons/01-threads/output.svg
 	$(CARGO) run --locked -q -p lesson-02-processes -- --json | $(TIMELINE) lessons/02-processes/output.svg
+	$(CARGO) run --locked -q -p lesson-03-threadpool -- --json | $(TIMELINE) lessons/03-threadpool/output.svg
+	$(CARGO) run --locked -q -p lesson-03-threadpool -- --json --as-completed --slow-task 1 | $(TIMELINE) lessons/03-threadpool/output-as-completed.svg --title "lesson-03-threadpool --as-completed --slow-task 1"
+	$(CARGO) run --locked -q -p lesson-03-threadpool -- --json --panic-task 5 | $(TIMELINE) lessons/03-threadpool/output-panic.svg --title "lesson-03-threadpool --panic-task 5"
 	$(CARGO) run --locked -q -p lesson-04-processpool -- --json | $(TIMELINE) lessons/04-processpool/output.svg
 	$(CARGO) run --locked -q -p lesson-04-processpool -- --json --crash-task 5 | $(TIMELINE) lessons/04-processpool/output-crash.svg --title "lesson-04-processpool --crash-task 5"
 	$(CARGO) run --locked -q -p lesson-04-processpool -- --json --poison-task 5 | $(TIMELINE) lessons/04-processpool/output-poison.svg --title "lesson-04-processpool --poison-task 5"
+	$(CARGO) run --locked -q -p lesson-05-locked-counter -- --json | $(TIMELINE) lessons/05-locked-counter/output.svg
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json | $(TIMELINE) lessons/07-queue/output.svg
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json --hold-lock | $(TIMELINE) lessons/07-queue/output-hold-lock.svg --title "lesson-07-queue --hold-lock"
+	$(CARGO) run --locked -q -p lesson-08-rayon -- --json --bound 200000 | $(TIMELINE) lessons/08-rayon/output.svg --title "lesson-08-rayon --bound 200000"
 
 # The errors the chapters show: each lessons/NN-name/compile_fail/NAME.rs is
 # compiled with the command below, must fail, and its stderr is NAME.stderr

@@ -154,3 +154,23 @@ fn ctrl_c_stops_every_thread() {
     let rows = rest.lines().filter(|l| l.starts_with("thread ")).count();
     assert_eq!(rows, 2, "{rest}");
 }
+
+/// A lesson whose body returns before its thread is done (lesson 01 with
+/// its join loop deleted, as its chapter suggests trying): the thread's
+/// work is lost, and the kit reports that as a failure, exit 1.
+#[test]
+fn work_lost_without_a_join_is_reported_as_a_failure() {
+    let run = util::run(&util::example("forgets_join"), &["--time-scale", "0.05"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("incomplete: 0 of 3 tasks finished"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("only 0 of 3 planned tasks finished, and none failed"),
+        "{}",
+        run.stderr
+    );
+}

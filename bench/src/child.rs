@@ -70,3 +70,15 @@ fn read_all(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Stri
         String::from_utf8_lossy(&bytes).into_owned()
     })
 }
+
+/// The JSON report a program printed: its whole stdout (a lesson's
+/// `--json`, pretty-printed), or else its last line (a twin prints its
+/// lines first, then the report).
+pub fn json_report(stdout: &str) -> Result<serde_json::Value, String> {
+    if let Ok(doc) = serde_json::from_str(stdout) {
+        return Ok(doc);
+    }
+    let last = stdout.lines().rev().find(|l| !l.trim().is_empty());
+    serde_json::from_str(last.unwrap_or_default())
+        .map_err(|err| format!("printed no JSON report: {err}"))
+}

@@ -339,6 +339,8 @@ fn run_twin(python: &Path, script: &Path, time_scale: f64) -> Result<Run, String
         .arg(script)
         .args(["--time-scale", &time_scale.to_string()]);
     command.env_remove("LESSON_TIME_SCALE");
+    // No __pycache__ left in docs/python/ by a benchmark run.
+    command.env("PYTHONDONTWRITEBYTECODE", "1");
     let out = child::run(command, limit(time_scale))?;
     // The cell's lines come first; the measurements are the last line.
     let last = out.lines().rev().find(|l| !l.trim().is_empty());

@@ -13,9 +13,11 @@
 
 mod charts;
 mod child;
+mod cpu;
 mod lessons;
 mod machine;
 mod micro;
+mod pool04;
 mod stats;
 mod table;
 mod timeline;
@@ -96,6 +98,10 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|a| a == "--noop") {
         return ExitCode::SUCCESS;
     }
+    // A worker of lesson 04's pool, for the pool's throughput.
+    if let Some(status) = pool04::serve_if_worker() {
+        return status;
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Action::Timeline { out, title }) => {
@@ -172,7 +178,12 @@ fn bench(cli: &Cli) -> Result<(), String> {
     ));
 
     let lessons = lessons::measure_all(&setup);
-    let micro = micro::measure_all(&setup);
+    let mut micro = micro::measure_all(&setup);
+    let cpu = cpu::measure(&setup, cli.quick);
+    // The CPU rows go before the scraper's, the last group.
+    let scraper = micro.split_off(micro.len() - 2);
+    micro.extend(cpu.measures);
+    micro.extend(scraper);
 
     let mut skipped = Vec::new();
     if let Err(why) = &setup.python {
@@ -224,7 +235,7 @@ fn bench(cli: &Cli) -> Result<(), String> {
     )?;
     write(
         &cli.out.join("cpu.svg"),
-        &charts::cpu_scaling(machine.cores, &[], "not yet measured: lesson 08")?,
+        &charts::cpu_scaling(machine.cores, &cpu.scaling, &cpu.missing)?,
     )?;
     progress(&format!(
         "wrote {}/table.md, results.json, speedup.svg, spawn.svg, pools.svg, cpu.svg",

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::Setup;
 use crate::child;
+use crate::pool04;
 use crate::stats::{Spread, Unit};
 use crate::table::{Lang, Measure, Target};
 
@@ -48,7 +49,7 @@ impl Counts {
 
 /// The tiny task of the pool measurements: next to nothing, so that the
 /// pool's own cost per task is what is measured.
-fn tiny(n: u64) -> u64 {
+pub fn tiny(n: u64) -> u64 {
     black_box(n) + 1
 }
 
@@ -86,6 +87,8 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
         add("threadpool", Ok(threadpool_rate(cores, counts.tasks)));
         add("rayon-par-iter", rayon_par_iter_rate(cores, counts.tasks));
         add("rayon-spawn", rayon_spawn_rate(cores, counts.tasks));
+        add("pool-04-each", pool04::each_rate(cores, counts.tasks));
+        add("pool-04-batched", pool04::batched_rate(cores, counts.tasks));
         if let Ok(python) = &setup.python {
             match python_round(setup, python, counts) {
                 Ok(doc) => {
@@ -120,13 +123,6 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
             }
             None => Err("no sample".to_owned()),
         }
-    };
-    let pool_04 = || {
-        Err("not yet measured: lesson 04's pool is not a library (lesson_04_processpool) yet"
-            .to_owned())
-    };
-    let cpu = || {
-        Err("not yet measured: lesson 08 is not in this workspace yet".to_owned())
     };
     let scraper = || {
         Err("not yet measured: lesson 06 is not in this workspace yet".to_owned())
@@ -221,17 +217,17 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
             "lesson 04's process pool, submit each",
             Lang::Rust,
             Unit::PerSecond,
-            pool_04(),
+            figure("pool-04-each"),
         )
         .target(Target::TimesOther(20.0, "py-ppe-submit-per-s"))
         .target(Target::Above(200_000.0)),
         m(
             "pool-04-batched",
             "pool throughput, tiny tasks",
-            "lesson 04's process pool, batched",
+            "lesson 04's process pool, batched (500 a message)",
             Lang::Rust,
             Unit::PerSecond,
-            pool_04(),
+            figure("pool-04-batched"),
         )
         .target(Target::TimesOther(1.0, "py-ppe-map-per-s")),
         m(
@@ -257,32 +253,6 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
             Lang::Python,
             Unit::PerSecond,
             figure("py-ppe-map-per-s"),
-        ),
-        m(
-            "cpu-rayon",
-            "CPU job (lesson 08), speedup on every core",
-            "rayon",
-            Lang::Rust,
-            Unit::Times,
-            cpu(),
-        )
-        .target(Target::Above(0.9 * cores as f64)),
-        m(
-            "cpu-scope",
-            "CPU job (lesson 08), speedup on every core",
-            "scope threads",
-            Lang::Rust,
-            Unit::Times,
-            cpu(),
-        )
-        .target(Target::Above(0.9 * cores as f64)),
-        m(
-            "cpu-py-processes",
-            "CPU job (lesson 08), speedup on every core",
-            "processes",
-            Lang::Python,
-            Unit::Times,
-            cpu(),
         ),
         m(
             "scraper-rust",
@@ -432,7 +402,5 @@ fn python_round(
         &crate::machine::cores().to_string(),
     ]);
     let out = child::run(command, std::time::Duration::from_secs(300))?;
-    let last = out.lines().rev().find(|l| !l.trim().is_empty());
-    serde_json::from_str(last.unwrap_or_default())
-        .map_err(|err| format!("micro.py printed no JSON line: {err}"))
+    child::json_report(&out).map_err(|err| format!("micro.py {err}"))
 }

@@ -11,7 +11,7 @@ use crate::lessons::{Measured, Side};
 use crate::machine::Machine;
 use crate::stats::{Spread, Unit};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Lang {
     Rust,
     Python,

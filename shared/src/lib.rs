@@ -189,12 +189,33 @@ pub fn fact(key: &str, value: impl Into<Value>) {
     extra.insert(key.to_owned(), value.into());
 }
 
+/// Adds a line to the lesson's measurements: figures that differ from run
+/// to run (a time per operation, the updates a race lost). They are printed
+/// together after the lesson's lines, with a blank line before them, and are
+/// not among the JSON `lines`, which tests and the chapters' runs compare
+/// exactly; a lesson puts the same figures in its JSON with [`fact`].
+pub fn measured(line: impl Into<String>) {
+    let run = current();
+    let mut lines = run.measured.lock().unwrap_or_else(PoisonError::into_inner);
+    lines.push(line.into());
+}
+
 /// Records a whole task that was timed elsewhere (in a child process, say)
 /// under the worker `worker`.
 pub fn record_task(worker: &str, label: &str, start: Duration, end: Duration) {
     let mut rec = current().recording();
     let index = rec.worker(worker);
     rec.add(index, label, start, end);
+}
+
+/// Records a task that `worker` (a child process) held from `start` until
+/// it died, or was given up on, at `end`: the timeline ends its bar in `X`
+/// there, so that a task run again elsewhere shows where it was lost. It
+/// does not count as finished.
+pub fn record_lost(worker: &str, label: &str, start: Duration, end: Duration) {
+    let mut rec = current().recording();
+    let index = rec.worker(worker);
+    rec.lost(index, label, start, end);
 }
 
 /// Gives `worker` its row in the timeline now, before it records a task,

@@ -19,6 +19,9 @@ pub struct Span {
     /// Whether it ended with its line. A task that ended without one was
     /// cut short: by Ctrl-C, or by a panic on its thread.
     pub finished: bool,
+    /// Whether it was lost with its worker (a child process that died or
+    /// was stopped while it ran the task): it ends where the worker did.
+    pub lost: bool,
 }
 
 /// Everything a run has recorded so far.
@@ -35,6 +38,9 @@ pub struct Recording {
     /// Rows of threads that have no name, each with a key that orders
     /// threads by when they were spawned; see [`Recording::number_threads`].
     pub unnamed_threads: Vec<(u64, usize)>,
+    /// Rows of named threads, with the same kind of key: threads that
+    /// share a name (a pool's) are numbered like the unnamed ones.
+    pub named_threads: Vec<(u64, usize)>,
 }
 
 impl Recording {
@@ -65,25 +71,57 @@ impl Recording {
         index
     }
 
+    /// Adds a row for a named thread. `spawn_order` is a key as for
+    /// [`Recording::add_unnamed_thread`]: if other threads have the same
+    /// name, [`Recording::number_threads`] numbers them all.
+    pub fn add_named_thread(&mut self, name: &str, spawn_order: u64) -> usize {
+        let index = self.add_row(name);
+        self.named_threads.push((spawn_order, index));
+        index
+    }
+
     /// Names the unnamed threads' rows "thread 1", "thread 2", ... in the
     /// order the threads were spawned, and puts their rows in that order,
-    /// whichever thread happened to record something first.
+    /// whichever thread happened to record something first. Named threads
+    /// that share a name (the threads of a pool, "pool thread") are
+    /// numbered the same way ("pool thread 1", ...); a name used once stays
+    /// as it is.
     pub fn number_threads(&mut self) {
-        let mut rows: Vec<usize> =
-            self.unnamed_threads.iter().map(|t| t.1).collect();
+        let unnamed = self.unnamed_threads.clone();
+        self.number_rows(&unnamed, "thread");
+        let mut groups: Vec<(String, Vec<(u64, usize)>)> = Vec::new();
+        for &(key, row) in &self.named_threads {
+            let name = &self.workers[row];
+            match groups.iter_mut().find(|(n, _)| n == name) {
+                Some((_, group)) => group.push((key, row)),
+                None => groups.push((name.clone(), vec![(key, row)])),
+            }
+        }
+        // Numbering a group only moves rows within it: the other groups'
+        // rows stay where they were found.
+        for (name, group) in groups.iter().filter(|(_, group)| group.len() > 1) {
+            self.number_rows(group, name);
+        }
+    }
+
+    /// Names the rows of `threads` (spawn key, row) "`name` 1", "`name` 2",
+    /// ... in spawn order, and moves them into that order among themselves.
+    fn number_rows(&mut self, threads: &[(u64, usize)], name: &str) {
+        let mut rows: Vec<usize> = threads.iter().map(|t| t.1).collect();
         rows.sort_unstable();
-        let mut by_spawn = self.unnamed_threads.clone();
+        let mut by_spawn = threads.to_vec();
         by_spawn.sort_unstable();
         // new_row[old] is where the thread that had row `old` goes.
         let mut new_row: Vec<usize> = (0..self.workers.len()).collect();
         for (n, (&row, &(_, old))) in rows.iter().zip(&by_spawn).enumerate() {
             new_row[old] = row;
-            self.workers[row] = format!("thread {}", n + 1);
+            self.workers[row] = format!("{name} {}", n + 1);
         }
         for span in &mut self.spans {
             span.worker = new_row[span.worker];
         }
-        for thread in &mut self.unnamed_threads {
+        let threads = self.unnamed_threads.iter_mut();
+        for thread in threads.chain(self.named_threads.iter_mut()) {
             thread.1 = new_row[thread.1];
         }
     }
@@ -96,6 +134,7 @@ impl Recording {
             start,
             end: None,
             finished: false,
+            lost: false,
         });
         self.spans.len() - 1
     }
@@ -127,6 +166,24 @@ impl Recording {
     ) {
         let index = self.open(worker, start);
         self.close(index, label, end);
+    }
+
+    /// Records a task that `worker` held from `start` until it died at
+    /// `end`: not finished, and marked lost, so that the timeline shows
+    /// where the work stopped (the task may run again on another worker).
+    pub fn lost(
+        &mut self,
+        worker: usize,
+        label: &str,
+        start: Duration,
+        end: Duration,
+    ) {
+        let index = self.open(worker, start);
+        if let Some(span) = self.spans.get_mut(index) {
+            span.label = label.to_owned();
+            span.end = Some(end);
+            span.lost = true;
+        }
     }
 
     /// Spans that ended with their line.
@@ -203,10 +260,57 @@ mod tests {
     }
 
     #[test]
+    fn threads_that_share_a_name_are_numbered_in_spawn_order() {
+        let mut rec = Recording::default();
+        let main = rec.add_named_thread("main", 1);
+        // A pool's threads, recording in another order than they were spawned.
+        let third = rec.add_named_thread("pool thread", 9);
+        let first = rec.add_named_thread("pool thread", 3);
+        let second = rec.add_named_thread("pool thread", 5);
+        let helper = rec.add_unnamed_thread(4);
+        rec.add(first, "Number :1", ms(0), ms(100));
+        rec.add(second, "Number :2", ms(0), ms(100));
+        rec.add(third, "Number :3", ms(0), ms(100));
+        rec.add(helper, "Number :4", ms(0), ms(100));
+        rec.number_threads();
+        assert_eq!(
+            rec.workers,
+            [
+                "main",
+                "pool thread 1",
+                "pool thread 2",
+                "pool thread 3",
+                "thread 1"
+            ]
+        );
+        let row_of = |label: &str| {
+            let span = rec.spans.iter().find(|s| s.label == label).expect("a span");
+            rec.workers[span.worker].clone()
+        };
+        assert_eq!(row_of("Number :1"), "pool thread 1");
+        assert_eq!(row_of("Number :2"), "pool thread 2");
+        assert_eq!(row_of("Number :3"), "pool thread 3");
+        assert_eq!(row_of("Number :4"), "thread 1");
+        assert_eq!(rec.workers[main], "main");
+    }
+
+    #[test]
     fn threads_with_one_name_keep_rows_of_their_own() {
         let mut rec = Recording::default();
         assert_ne!(rec.add_row("worker"), rec.add_row("worker"));
         assert_eq!(rec.workers.len(), 2);
+    }
+
+    #[test]
+    fn a_lost_span_ends_where_its_worker_died_and_is_not_finished() {
+        let mut rec = Recording::default();
+        let worker = rec.worker("worker 3");
+        rec.lost(worker, "5", ms(400), ms(410));
+        assert_eq!(rec.finished().count(), 0);
+        let span = &rec.spans[0];
+        assert!(span.lost && !span.finished, "{span:?}");
+        assert_eq!((span.start, span.end), (ms(400), Some(ms(410))));
+        assert_eq!(span.label, "5");
     }
 
     #[test]

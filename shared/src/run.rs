@@ -43,6 +43,8 @@ pub(crate) struct Run {
     pub(crate) plan: OnceLock<Plan>,
     recording: Mutex<Recording>,
     pub(crate) extra: Mutex<Map<String, Value>>,
+    /// Lines of figures printed between the lesson's lines and the summary.
+    pub(crate) measured: Mutex<Vec<String>>,
     pub(crate) stop: Stop,
     chain_slack: Duration,
 }
@@ -55,6 +57,7 @@ pub(crate) fn current() -> &'static Run {
         plan: OnceLock::new(),
         recording: Mutex::new(Recording::default()),
         extra: Mutex::new(Map::new()),
+        measured: Mutex::new(Vec::new()),
         stop: Stop::default(),
         chain_slack: chain_slack(),
     })
@@ -174,6 +177,7 @@ impl Run {
     /// returns the exit status.
     pub(crate) fn finish(&self) -> ExitCode {
         let elapsed = self.elapsed();
+        self.report_lost_tasks();
         let mut rec = self.recording().clone();
         rec.number_threads();
         let plan = self.plan.get().cloned().unwrap_or_default();
@@ -190,6 +194,12 @@ impl Run {
             let extra = self.extra.lock().unwrap_or_else(PoisonError::into_inner);
             write_stdout(&report::render(&name(), scale, &rec, &facts, &extra));
         } else {
+            let measured =
+                self.measured.lock().unwrap_or_else(PoisonError::into_inner);
+            if !measured.is_empty() {
+                write_stdout(&format!("\n{}\n", measured.join("\n")));
+            }
+            drop(measured);
             write_stdout(&format!("\n{}", summary::render(&facts)));
             if !self.options.no_timeline {
                 let width = terminal_width();
@@ -200,6 +210,24 @@ impl Run {
             }
         }
         ExitCode::from(self.status())
+    }
+
+    /// Work that neither finished nor failed is lost silently: a thread
+    /// still running when the lesson's body returned (no `join`), say.
+    /// That is a failure too, with a word on the likely cause.
+    fn report_lost_tasks(&self) {
+        let planned = self.plan.get().map_or(0, Plan::task_count);
+        let (finished, failed) = {
+            let rec = self.recording();
+            (rec.finished().count(), !rec.errors.is_empty())
+        };
+        if finished < planned && !failed && !self.stop.requested() {
+            crate::fail(format!(
+                "only {finished} of {planned} planned tasks finished, and none \
+                 failed: was work still running when the lesson ended (a \
+                 thread not joined)?"
+            ));
+        }
     }
 
     /// The exit status the run has earned so far: 130 after a stop, 1
@@ -235,13 +263,14 @@ impl ThisThread {
     }
 
     /// This thread's row in the timeline, added on first use: named after
-    /// the thread ("main" for the main thread), or "thread N" in the order
-    /// the threads were spawned.
+    /// the thread ("main" for the main thread; "pool thread 1", "pool
+    /// thread 2"... for threads that share a name), or "thread N" in the
+    /// order the threads were spawned.
     fn worker(&mut self, rec: &mut Recording) -> usize {
         *self.worker.get_or_insert_with(|| {
             let this = thread::current();
             match this.name() {
-                Some(name) => rec.add_row(name),
+                Some(name) => rec.add_named_thread(name, spawn_order(this.id())),
                 None => rec.add_unnamed_thread(spawn_order(this.id())),
             }
         })

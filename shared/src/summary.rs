@@ -51,7 +51,12 @@ impl Facts {
 /// The summary as printed, one figure per line.
 pub fn render(facts: &Facts) -> String {
     let mut out = String::new();
-    let finished = format!("{} of {} tasks finished", facts.finished, facts.planned);
+    // A lesson without a plan (a counter) has no count of tasks to reach.
+    let finished = if facts.planned == 0 {
+        format!("{} tasks finished", facts.finished)
+    } else {
+        format!("{} of {} tasks finished", facts.finished, facts.planned)
+    };
     if facts.interrupted {
         let _ = writeln!(out, "interrupted: {finished}");
     } else if !facts.complete() {
@@ -172,6 +177,23 @@ mod tests {
         );
         assert!(
             !text.contains("speedup") && !text.contains("overhead"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_run_without_a_plan_counts_no_planned_tasks() {
+        let f = Facts {
+            ideal: None,
+            sequential: None,
+            finished: 3,
+            planned: 0,
+            interrupted: true,
+            ..facts(0.25)
+        };
+        let text = render(&f);
+        assert!(
+            text.starts_with("interrupted: 3 tasks finished\n"),
             "{text}"
         );
     }

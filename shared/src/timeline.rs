@@ -24,12 +24,14 @@ const MAX_NAME: usize = 20;
 /// Draws the timeline of `rec` from 0 to `total` in at most `width` columns
 /// (a floor of a few columns for the bars applies to very narrow widths).
 /// A task that did not finish (Ctrl-C, a panic) ends in `>`, where it
-/// stopped, or at `total` if it never did.
+/// stopped, or at `total` if it never did; a task lost with its worker ends
+/// in `X` where the worker died. Workers side by side that never ran a
+/// task share one line ("worker 4-64  idle").
 pub fn render(rec: &Recording, total: Duration, width: usize) -> String {
-    let name_width = rec
-        .workers
+    let rows = rows(rec);
+    let name_width = rows
         .iter()
-        .map(|w| w.chars().count())
+        .map(|row| row.name.chars().count())
         .max()
         .unwrap_or(0);
     let name_width = name_width.min(MAX_NAME);
@@ -42,20 +44,86 @@ pub fn render(rec: &Recording, total: Duration, width: usize) -> String {
     let _ = writeln!(out, "timeline: one column = {}", axis.column_text());
     let _ = writeln!(out, "{margin}{}", axis.labels());
     let _ = writeln!(out, "{margin}{}", axis.ruler());
-    for (worker, name) in rec.workers.iter().enumerate() {
-        let mut row = vec![' '; columns];
-        for span in rec.spans.iter().filter(|s| s.worker == worker) {
-            draw_bar(&mut row, span, &axis);
-        }
-        let name: String = name.chars().take(name_width).collect();
-        let bars: String = row.into_iter().collect();
-        let row = format!("{name:<name_width$}  {bars}");
-        let _ = writeln!(out, "{}", row.trim_end());
+    for row in rows {
+        let bars: String = match row.worker {
+            Some(worker) => {
+                let mut cells = vec![' '; columns];
+                for span in rec.spans.iter().filter(|s| s.worker == worker) {
+                    draw_bar(&mut cells, span, &axis);
+                }
+                cells.into_iter().collect()
+            }
+            None => "idle".to_owned(),
+        };
+        let name: String = row.name.chars().take(name_width).collect();
+        let line = format!("{name:<name_width$}  {bars}");
+        let _ = writeln!(out, "{}", line.trim_end());
     }
-    if rec.spans.iter().any(|span| !span.finished) {
+    if rec.spans.iter().any(|span| !span.finished && !span.lost) {
         let _ = writeln!(out, "{margin}[--> a task that did not finish");
     }
+    if rec.spans.iter().any(|span| span.lost) {
+        let _ = writeln!(
+            out,
+            "{margin}[--X a task lost with its worker (it runs again elsewhere)"
+        );
+    }
     out
+}
+
+/// A line of the timeline: one worker's row, or several idle workers.
+struct Row {
+    name: String,
+    /// The worker whose bars the row shows; `None` for idle workers.
+    worker: Option<usize>,
+}
+
+/// The timeline's rows: one per worker, except that two or more workers in
+/// a row without a single task share one line, so that a pool of 64 with
+/// work for 14 does not draw 50 blank rows.
+fn rows(rec: &Recording) -> Vec<Row> {
+    let busy = |worker: usize| rec.spans.iter().any(|s| s.worker == worker);
+    let mut rows = Vec::new();
+    let mut worker = 0;
+    while worker < rec.workers.len() {
+        let idle = (worker..rec.workers.len())
+            .take_while(|&w| !busy(w))
+            .count();
+        if idle >= 2 {
+            let (first, last) =
+                (&rec.workers[worker], &rec.workers[worker + idle - 1]);
+            rows.push(Row {
+                name: span_of_names(first, last),
+                worker: None,
+            });
+            worker += idle;
+        } else {
+            rows.push(Row {
+                name: rec.workers[worker].clone(),
+                worker: Some(worker),
+            });
+            worker += 1;
+        }
+    }
+    rows
+}
+
+/// "worker 4" and "worker 64" make "worker 4-64"; names that are not one
+/// word and a number make "first..last".
+fn span_of_names(first: &str, last: &str) -> String {
+    let split = |name: &str| {
+        let (word, number) = name.rsplit_once(' ')?;
+        number
+            .parse::<u64>()
+            .ok()
+            .map(|_| (word.to_owned(), number.to_owned()))
+    };
+    match (split(first), split(last)) {
+        (Some((word, from)), Some((same, to))) if word == same => {
+            format!("{word} {from}-{to}")
+        }
+        _ => format!("{first}..{last}"),
+    }
 }
 
 /// Maps times to columns.
@@ -131,7 +199,8 @@ impl Axis {
     }
 }
 
-/// Draws one task as `[tag---]`, or `[tag-->` if it was cut short.
+/// Draws one task as `[tag---]`, `[tag-->` if it was cut short, or
+/// `[tag--X` if it was lost with its worker.
 fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) {
     let last = row.len() - 1;
     let start = axis.column(span.start).min(last);
@@ -139,9 +208,15 @@ fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) {
         .column(span.end.unwrap_or(axis.total))
         .clamp(start + 1, row.len());
     let width = end - start;
-    let cut = !span.finished;
+    let last_cell = if span.lost {
+        'X'
+    } else if span.finished {
+        ']'
+    } else {
+        '>'
+    };
     if width == 1 {
-        row[start] = if cut { '>' } else { '#' };
+        row[start] = if span.finished { '#' } else { last_cell };
         return;
     }
     let tag = short_label(&span.label);
@@ -150,7 +225,7 @@ fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) {
     for cell in &mut row[start + 1..end - 1] {
         *cell = inside.next().unwrap_or('-');
     }
-    row[end - 1] = if cut { '>' } else { ']' };
+    row[end - 1] = last_cell;
 }
 
 /// The part of a line worth printing inside a bar: what follows the last
@@ -162,21 +237,24 @@ pub fn short_label(label: &str) -> &str {
     }
 }
 
-/// A tick's label: whole seconds on long axes; on short ones milliseconds
-/// below a second and seconds with the decimals the step needs above it
-/// ("500ms", "1s", "1.5s").
+/// A tick's label: seconds from a second up, with the decimals the step
+/// needs ("1s", "1.5s"); milliseconds below a second ("500ms", "1ms",
+/// "0.2ms"); microseconds only below a millisecond on an axis whose step is
+/// under a millisecond too ("200us").
 fn tick_text(at: f64, step: f64) -> String {
-    if step >= 1.0 || at >= 1.0 {
+    let trimmed = |value: f64, step: f64| {
         let decimals = (-step.log10()).ceil().clamp(0.0, 3.0) as usize;
-        let text = format!("{at:.decimals$}");
-        let text = if text.contains('.') {
-            text.trim_end_matches('0').trim_end_matches('.')
+        let text = format!("{value:.decimals$}");
+        if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_owned()
         } else {
-            &text
-        };
-        format!("{text}s")
-    } else if step >= 0.001 {
-        format!("{:.0}ms", at * 1e3)
+            text
+        }
+    };
+    if step >= 1.0 || at >= 1.0 {
+        format!("{}s", trimmed(at, step))
+    } else if step >= 0.001 || at >= 0.001 {
+        format!("{}ms", trimmed(at * 1e3, step * 1e3))
     } else {
         format!("{:.0}us", at * 1e6)
     }
@@ -312,6 +390,98 @@ mod tests {
         let half = axis.find('+').unwrap_or(0) + (axis.trim_end().len() - 10) / 2;
         assert!(row.ends_with('>'), "{text}");
         assert!(row.len().abs_diff(half + 1) <= 1, "{text}");
+    }
+
+    #[test]
+    fn a_lost_task_ends_in_an_x_where_its_worker_died() {
+        let mut rec = Recording::default();
+        let first = rec.worker("worker 1");
+        let second = rec.worker("worker 2");
+        rec.lost(first, "5", secs(2.0), secs(2.0));
+        rec.add(second, "Square: 25", secs(2.0), secs(4.0));
+        let text = render(&rec, secs(4.0), 60);
+        let row = |name: &str| {
+            let line = text.lines().find(|l| l.starts_with(name));
+            line.unwrap_or_default().to_owned()
+        };
+        // Half way along: where worker 2's bar for the same task starts.
+        assert!(row("worker 1").ends_with('X'), "{text}");
+        assert_eq!(
+            row("worker 1").len() - 1,
+            row("worker 2").find('[').unwrap_or_default(),
+            "{text}"
+        );
+        assert!(text.contains("[--X a task lost with its worker"), "{text}");
+        assert!(!text.contains("did not finish"), "{text}");
+        let long = Recording {
+            spans: vec![Span {
+                worker: first,
+                label: "9".to_owned(),
+                start: secs(0.0),
+                end: Some(secs(2.0)),
+                finished: false,
+                lost: true,
+            }],
+            ..rec.clone()
+        };
+        let text = render(&long, secs(4.0), 60);
+        assert!(
+            row_of(&text, "worker 1").starts_with("worker 1  [9"),
+            "{text}"
+        );
+        assert!(row_of(&text, "worker 1").ends_with("-X"), "{text}");
+    }
+
+    fn row_of<'a>(text: &'a str, name: &str) -> &'a str {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn idle_workers_side_by_side_share_one_line() {
+        let mut rec = Recording::default();
+        for n in 1..=64 {
+            rec.worker(&format!("worker {n}"));
+        }
+        rec.add(0, "Square: 1", secs(0.0), secs(2.0));
+        rec.add(1, "Square: 4", secs(0.0), secs(2.0));
+        // Worker 4 ran one: the idle ones are worker 3 alone, then 5-64.
+        rec.add(3, "Square: 9", secs(0.0), secs(2.0));
+        let text = render(&rec, secs(2.0), 80);
+        let names: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("worker"))
+            .map(|l| l.split("  ").next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "worker 1",
+                "worker 2",
+                "worker 3",
+                "worker 4",
+                "worker 5-64"
+            ],
+            "{text}"
+        );
+        assert!(text.lines().any(|l| l == "worker 5-64  idle"), "{text}");
+        assert_eq!(span_of_names("squares", "cubes"), "squares..cubes");
+    }
+
+    #[test]
+    fn tick_labels_below_a_second_are_in_milliseconds() {
+        assert_eq!(tick_text(0.001, 0.0002), "1ms");
+        assert_eq!(tick_text(0.0012, 0.0002), "1.2ms");
+        assert_eq!(tick_text(0.0002, 0.0002), "200us");
+        assert_eq!(tick_text(0.5, 0.1), "500ms");
+        assert_eq!(tick_text(1.5, 0.5), "1.5s");
+        assert_eq!(tick_text(4.0, 2.0), "4s");
+        // A run of a fraction of a millisecond (--time-scale 1e-5).
+        let text = render(&two_threads(), secs(0.0011), 80);
+        let labels = text.lines().nth(1).unwrap_or_default();
+        assert!(!labels.contains("1000us"), "{text}");
+        assert!(labels.contains("1ms"), "{text}");
     }
 
     #[test]

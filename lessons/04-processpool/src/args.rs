@@ -18,11 +18,14 @@ pub struct Args {
     #[arg(long)]
     pub map: bool,
     /// Crash the worker that first runs task N (1 to 14): the pool recovers
-    #[arg(long, value_name = "N", value_parser = task_number())]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = task_number())]
     pub crash_task: Option<u8>,
     /// Crash every worker that runs task N (1 to 14): the pool gives up on it
-    #[arg(long, value_name = "N", value_parser = task_number())]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = task_number())]
     pub poison_task: Option<u8>,
+    /// Make task N (1 to 14) take three times as long: it completes last
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = task_number())]
+    pub slow_task: Option<u8>,
     /// Run as a worker process (the pool starts them)
     #[arg(long, hide = true)]
     pub worker: bool,

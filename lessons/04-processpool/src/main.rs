@@ -11,58 +11,70 @@
 //! new worker, runs the task again and prints all 14 results.
 //! `--poison-task 5` crashes every worker that tries task 5: the pool gives
 //! up on it after a few attempts, reports it, and finishes the other 13.
+//! `--slow-task 1` makes task 1 take 6 s: it completes last, and with
+//! `--map` it holds back every result after it.
 
 mod args;
-mod pool;
-mod protocol;
-mod worker;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use args::Args;
+use lesson_04_processpool::pool::{Finished, Pool};
+use lesson_04_processpool::worker::{self, Staged};
 use lesson_kit::children;
 use lesson_kit::{Plan, say};
-use pool::{Finished, Pool};
-use worker::Crashes;
 
 /// The notebook's numbers.
 const NUMBERS: [u64; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 2, 3, 12, 14];
 /// How long each task takes.
 const PAUSE: Duration = Duration::from_secs(2);
+/// How much longer the task that `--slow-task` names takes: 3 x 2 s in all.
+const SLOW_BY: Duration = Duration::from_secs(4);
 
 // ANCHOR: task
 /// The notebook's task, run in a worker: wait 2 s, then the square as text.
 fn square_number(number: u64) -> String {
     lesson_kit::sleep(PAUSE);
-    format!("Square: {}", number * number)
+    // A number too large to square is an answer, not a panic in the worker.
+    match number.checked_mul(number) {
+        Some(square) => format!("Square: {square}"),
+        None => format!("Square: {number} squared does not fit in a u64"),
+    }
 }
 // ANCHOR_END: task
 
 fn main() -> ExitCode {
-    let args: Args = lesson_kit::args();
-    let crashes = Crashes {
-        once: args.crash_task.map(usize::from),
-        always: args.poison_task.map(usize::from),
+    let args: Args = lesson_kit::args!();
+    let staged = Staged {
+        crash_once: args.crash_task.map(usize::from),
+        crash_always: args.poison_task.map(usize::from),
+        slow: args.slow_task.map(usize::from),
+        slow_by: SLOW_BY,
     };
     // ANCHOR: worker
     // Started with --worker, this process serves tasks from its stdin.
     if args.worker {
-        return worker::serve(square_number, crashes);
+        return worker::serve(square_number, staged);
     }
     // ANCHOR_END: worker
     // Each task goes to the first worker free: 5 rounds of 2 s on 3 workers.
     let workers = usize::from(args.workers);
-    let plan = Plan::pool(workers, vec![PAUSE; NUMBERS.len()]);
+    let mut pauses = vec![PAUSE; NUMBERS.len()];
+    if let Some(slow) = staged.slow {
+        pauses[slow - 1] += SLOW_BY;
+    }
+    let plan = Plan::pool(workers, pauses);
 
-    lesson_kit::run(plan, || {
+    lesson_kit::run!(plan, || {
         // ANCHOR: pool
         // Every worker is this binary again, started in its worker role.
-        let worker_args = crashes.worker_args();
+        let worker_args = staged.worker_args();
         // `move`: the pool keeps this closure, to start replacements too,
         // so it must own the arguments it passes.
         let spawn = move || children::command_for_self(&worker_args);
-        let mut pool = match Pool::new(workers, PAUSE, spawn) {
+        // Numbers go out, lines of text come back.
+        let mut pool: Pool<u64, String> = match Pool::new(workers, PAUSE, spawn) {
             Ok(pool) => pool,
             Err(err) => {
                 lesson_kit::fail(format!("cannot start the pool: {err}"));
@@ -90,7 +102,7 @@ fn main() -> ExitCode {
 }
 
 /// Prints a task's result, or reports why it has none.
-fn show(done: Finished) {
+fn show(done: Finished<String>) {
     match done.result {
         Ok(line) => say!("{line}"),
         Err(why) => lesson_kit::fail(why),

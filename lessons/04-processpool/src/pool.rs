@@ -1,6 +1,9 @@
 //! A pool of worker processes fed over pipes, in the manner of Python's
 //! `ProcessPoolExecutor`: `submit` queues a task, `as_completed` yields the
-//! results as they arrive, `map` yields them in input order.
+//! results as they arrive, `map` yields them in input order. A task is an
+//! input of type `Q` and a result of type `R`, each a [`Message`] that
+//! travels as a line of text: lesson 04 squares numbers (`u64` in, a
+//! `String` out), lesson 08 counts primes in ranges of numbers.
 //!
 //! Unlike Python's pool it survives a worker's death. Every worker has a
 //! thread that reads its stdout and turns each line, and the end of the
@@ -10,7 +13,17 @@
 //! as long as the pool. When a worker's pipe ends with a task on it, the
 //! task goes back in the queue for another worker, up to [`MAX_ATTEMPTS`].
 //! A worker that holds a task far longer than a task takes (hung, or
-//! stopped with SIGSTOP) is killed, and its task goes back the same way.
+//! stopped with SIGSTOP) is killed, and its task goes back the same way;
+//! time during which the whole pool was stopped (Ctrl-Z) does not count.
+//!
+//! This is the Rust Book's message passing (chapter 16.2, "Using Message
+//! Passing to Transfer Data Between Threads"): the reader threads own the
+//! pipes and send what they read; one thread owns the state and receives.
+//! No lock is needed, because no state is shared.
+//!
+//! Workers start on demand, as Python's pool starts them: the first when
+//! the pool is made (so that a command that cannot start is reported at
+//! once), the others when a task is waiting and no worker is free.
 //!
 //! Dropping the pool ends it as Python's `shutdown(wait=True)` does: every
 //! worker's stdin is closed, idle workers finish their loop and exit on
@@ -19,36 +32,42 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::io;
 use std::process::{ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use lesson_kit::children::{self, Child};
 
-use crate::protocol::{Reply, Request};
+use crate::protocol::{Message, Reply, Request};
 
 /// How many workers may die running one task before the pool gives up on
 /// it: a task that kills every worker must not kill them forever.
 pub const MAX_ATTEMPTS: u32 = 3;
 
+/// A wait for the next event that ends this much later than asked means
+/// the pool itself was not running: its process group was stopped (Ctrl-Z,
+/// SIGSTOP) and resumed. A busy machine delays a wake-up by milliseconds.
+const SUSPENDED_AFTER: Duration = Duration::from_millis(500);
+
 /// How long a dropped pool waits for its idle workers to exit on their own
 /// once their stdin is closed; a worker's exit takes a millisecond or so.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
-/// A task the pool is done with: its result line, or why it has none.
+/// A task the pool is done with: its result, or why it has none.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finished {
+pub struct Finished<R> {
     /// The task's number, counted from 1 in the order submitted.
     pub task: usize,
-    /// The result line, or the reason the pool gave up.
-    pub result: Result<String, String>,
+    /// The result, or the reason the pool gave up.
+    pub result: Result<R, String>,
 }
 
 /// Starts the command for a new worker.
 type Spawn = Box<dyn FnMut() -> io::Result<Command>>;
 
-/// The pool: its workers, the tasks and what is known about each.
-pub struct Pool {
+/// The pool: its workers, the tasks (inputs `Q`, results `R`) and what is
+/// known about each.
+pub struct Pool<Q, R> {
     size: usize,
     spawn: Spawn,
     /// How long a worker may hold a task before the pool gives up on it.
@@ -56,12 +75,12 @@ pub struct Pool {
     workers: Vec<Worker>,
     /// Workers started so far, to number the next one.
     started: usize,
-    /// The number and the attempts so far of every task submitted.
-    tasks: Vec<(u64, u32)>,
+    /// The input and the attempts so far of every task submitted.
+    tasks: Vec<(Q, u32)>,
     /// Indices of the tasks waiting for a worker.
     queue: VecDeque<usize>,
     /// Tasks done but not yet handed to the caller.
-    finished: VecDeque<Finished>,
+    finished: VecDeque<Finished<R>>,
     /// Tasks submitted and not yet handed to the caller.
     unreported: usize,
     sender: Sender<Event>,
@@ -73,12 +92,12 @@ pub struct Pool {
 /// One worker process and the task it runs.
 struct Worker {
     id: usize,
-    /// Declared before `child`, so that it is dropped first: the worker
-    /// sees its stdin close before `Child`'s drop kills it.
+    /// The task pipe. Closing it (the pool's drop) ends the worker's loop.
     stdin: Option<ChildStdin>,
     child: Child,
-    /// The task's index and when it was sent.
-    running: Option<(usize, Duration)>,
+    /// The task's index, when it was sent, and when the pool gives up on
+    /// an answer (times since the lesson started).
+    running: Option<(usize, Duration, Duration)>,
     /// Why the pool stopped this worker, if it did.
     trouble: Option<String>,
 }
@@ -90,10 +109,11 @@ enum Event {
     Closed(usize),
 }
 
-impl Pool {
-    /// Starts `size` workers, each from the command `spawn` makes. A task
-    /// takes `task_time` at time scale 1: a worker that has not answered
-    /// within twice that (scaled), plus a second, is stopped.
+impl<Q: Message + Clone, R: Message> Pool<Q, R> {
+    /// A pool of up to `size` workers, each from the command `spawn` makes;
+    /// the first starts now, the others when tasks need them. A task takes
+    /// `task_time` at time scale 1: a worker that has not answered within
+    /// twice that time scaled, plus one second (not scaled), is stopped.
     pub fn new(
         size: usize,
         task_time: Duration,
@@ -118,29 +138,35 @@ impl Pool {
         };
         // Present, if empty, in every run's JSON document.
         lesson_kit::fact("recovered", Vec::<String>::new());
-        for _ in 0..size {
-            pool.start_worker()?;
-        }
+        pool.start_worker()?;
         Ok(pool)
     }
 
-    /// Queues a task on `number` and returns its task number.
-    pub fn submit(&mut self, number: u64) -> usize {
-        self.tasks.push((number, 0));
+    /// Gives each task `limit` to answer, whatever the time scale: for
+    /// work whose length the scale does not change (computing, not
+    /// sleeping).
+    pub fn set_task_deadline(&mut self, limit: Duration) {
+        self.answer_within = limit;
+    }
+
+    /// Queues a task on `input` and returns its task number.
+    pub fn submit(&mut self, input: Q) -> usize {
+        self.tasks.push((input, 0));
         self.queue.push_back(self.tasks.len() - 1);
         self.unreported += 1;
         self.tasks.len()
     }
 
     /// The submitted tasks, each as soon as it is done.
-    pub fn as_completed(&mut self) -> impl Iterator<Item = Finished> + '_ {
+    pub fn as_completed(&mut self) -> impl Iterator<Item = Finished<R>> + '_ {
         std::iter::from_fn(|| self.next_finished())
     }
 
-    /// Submits a task per number, and yields them in the numbers' order,
+    /// Submits a task per input, and yields them in the inputs' order,
     /// each as soon as it and every one before it are done.
-    pub fn map(&mut self, numbers: &[u64]) -> impl Iterator<Item = Finished> + '_ {
-        let ids: Vec<usize> = numbers.iter().map(|&n| self.submit(n)).collect();
+    pub fn map(&mut self, inputs: &[Q]) -> impl Iterator<Item = Finished<R>> + '_ {
+        let ids: Vec<usize> =
+            inputs.iter().map(|i| self.submit(i.clone())).collect();
         let mut next = ids.first().copied().unwrap_or(1);
         let mut early = BTreeMap::new();
         // `move`: the iterator owns its place in the order and the results
@@ -159,7 +185,7 @@ impl Pool {
 
     /// Runs the pool until a task is done; `None` when none is left, or
     /// after Ctrl-C.
-    fn next_finished(&mut self) -> Option<Finished> {
+    fn next_finished(&mut self) -> Option<Finished<R>> {
         loop {
             if lesson_kit::stopped() {
                 self.queue.clear();
@@ -176,11 +202,38 @@ impl Pool {
             }
             // A task is running, so a worker lives and will answer, die or
             // miss its deadline; Ctrl-C kills the workers, which ends their
-            // pipes too.
-            match self.events.recv_timeout(self.until_next_deadline()) {
+            // pipes too. The pool holds a sender itself, so the channel
+            // never disconnects: an error is always the timeout.
+            let wait = self.until_next_deadline();
+            let asked = Instant::now();
+            let event = self.events.recv_timeout(wait);
+            self.forgive_suspension(asked, wait);
+            match event {
                 Ok(event) => self.handle(event),
-                Err(RecvTimeoutError::Timeout) => self.stop_late_workers(),
-                Err(RecvTimeoutError::Disconnected) => return None,
+                Err(_) => {
+                    // Answers that came in since the wait gave up count.
+                    while let Ok(event) = self.events.try_recv() {
+                        self.handle(event);
+                    }
+                    self.stop_late_workers();
+                }
+            }
+        }
+    }
+
+    /// After a wait that began at `asked` for at most `wait`: if it ended
+    /// far later than that, the pool was stopped with its workers (Ctrl-Z
+    /// then `fg`) and the clock ran on without them. Every running task's
+    /// deadline moves back by the whole time asleep, which is at least the
+    /// time stopped, so a worker is never blamed for the pool's own pause.
+    fn forgive_suspension(&mut self, asked: Instant, wait: Duration) {
+        let asleep = asked.elapsed();
+        if asleep < wait + SUSPENDED_AFTER {
+            return;
+        }
+        for worker in &mut self.workers {
+            if let Some((_, _, deadline)) = &mut worker.running {
+                *deadline += asleep;
             }
         }
     }
@@ -190,7 +243,7 @@ impl Pool {
         let now = lesson_kit::elapsed();
         let deadlines = self.workers.iter().filter_map(|worker| worker.running);
         deadlines
-            .map(|(_, sent)| (sent + self.answer_within).saturating_sub(now))
+            .map(|(_, _, deadline)| deadline.saturating_sub(now))
             .min()
             .unwrap_or(self.answer_within)
     }
@@ -202,7 +255,7 @@ impl Pool {
         let within = self.answer_within;
         let why = format!("did not answer within {:.2} s", within.as_secs_f64());
         let late = (self.workers.iter_mut())
-            .filter(|w| w.running.is_some_and(|(_, sent)| now >= sent + within));
+            .filter(|w| w.running.is_some_and(|(_, _, deadline)| now >= deadline));
         let mut ids = Vec::new();
         for worker in late {
             // A worker already in trouble keeps its first reason.
@@ -216,32 +269,44 @@ impl Pool {
         }
     }
 
-    /// Starts workers the queue needs, then gives each idle worker a task.
+    /// Gives each waiting task to an idle worker, starting a new worker
+    /// (up to the pool's size) when none is idle: each task goes out as
+    /// soon as its worker exists, not after every worker has started.
     fn dispatch(&mut self) {
-        let idle = self.workers.iter().filter(|w| w.running.is_none()).count();
-        let wanted = (self.size - self.workers.len())
-            .min(self.queue.len().saturating_sub(idle));
-        for _ in 0..wanted {
-            if let Err(err) = self.start_worker() {
-                self.notice(format!("cannot start a worker: {err}"));
-                if self.workers.is_empty() {
-                    self.give_up_all(&err.to_string());
+        while !self.queue.is_empty() {
+            let idle = self.workers.iter().position(|w| w.running.is_none());
+            let at = match idle {
+                Some(at) => at,
+                None if self.workers.len() < self.size => {
+                    if let Err(err) = self.start_worker() {
+                        self.notice(format!("cannot start a worker: {err}"));
+                        if self.workers.is_empty() {
+                            self.give_up_all(&err.to_string());
+                        }
+                        return;
+                    }
+                    self.workers.len() - 1
                 }
-                break;
-            }
-        }
-        for worker in self.workers.iter_mut().filter(|w| w.running.is_none()) {
-            let Some(index) = self.queue.pop_front() else {
-                break;
+                None => return,
             };
-            let (number, attempts) = &mut self.tasks[index];
+            self.send_next_task(at);
+        }
+    }
+
+    /// Sends the task at the front of the queue to the worker at `at`.
+    fn send_next_task(&mut self, at: usize) {
+        let within = self.answer_within;
+        let worker = &mut self.workers[at];
+        if let Some(index) = self.queue.pop_front() {
+            let (input, attempts) = &mut self.tasks[index];
             *attempts += 1;
             let request = Request {
                 task: index + 1,
                 attempt: *attempts,
-                number: *number,
+                input: input.clone(),
             };
-            worker.running = Some((index, lesson_kit::elapsed()));
+            let now = lesson_kit::elapsed();
+            worker.running = Some((index, now, now + within));
             let sent = (worker.stdin.as_mut())
                 .map(|stdin| children::write_line(stdin, &request.encode()));
             if let Some(Err(err)) = sent {
@@ -295,21 +360,17 @@ impl Pool {
         let Some(worker) = self.workers.iter_mut().find(|w| w.id == id) else {
             return;
         };
-        let running = worker.running.map(|(index, _)| index + 1);
-        match line.and_then(|line| Reply::decode(&line)) {
+        let running = worker.running.map(|(index, ..)| index + 1);
+        match line.and_then(|line| Reply::<R>::decode(&line)) {
             Ok(reply) if running == Some(reply.task) => {
-                if let Some((_, start)) = worker.running.take() {
+                if let Some((_, start, _)) = worker.running.take() {
                     let end = lesson_kit::elapsed();
-                    lesson_kit::record_task(
-                        worker.child.name(),
-                        &reply.line,
-                        start,
-                        end,
-                    );
+                    let label = reply.output.label();
+                    lesson_kit::record_task(worker.child.name(), &label, start, end);
                 }
                 self.finished.push_back(Finished {
                     task: reply.task,
-                    result: Ok(reply.line),
+                    result: Ok(reply.output),
                 });
             }
             // A worker that talks nonsense cannot be trusted with the task:
@@ -341,17 +402,26 @@ impl Pool {
         if lesson_kit::stopped() {
             return;
         }
+        if let Some((index, sent, _)) = worker.running {
+            // Its bar ends in an X here: the task was lost, not finished.
+            let label = self.tasks[index].0.label();
+            let now = lesson_kit::elapsed();
+            lesson_kit::record_lost(worker.child.name(), &label, sent, now);
+        }
         let who = format!("{} (pid {})", worker.child.name(), worker.child.pid());
         let how = worker.trouble.take().unwrap_or_else(|| match status {
             Some(status) => format!("died ({})", children::describe(status)),
             None => "vanished".to_owned(),
         });
-        let Some((index, _)) = worker.running else {
+        let Some((index, ..)) = worker.running else {
             self.notice(format!("{who} {how} while idle"));
             return;
         };
-        let (number, attempts) = self.tasks[index];
-        let task = format!("task {} (number {number})", index + 1);
+        let (input, attempts) = &self.tasks[index];
+        let (task, attempts) = (
+            format!("task {} ({})", index + 1, input.describe()),
+            *attempts,
+        );
         if attempts < MAX_ATTEMPTS {
             self.notice(format!(
                 "{task} was lost: {who} {how}; running it again on a new worker"
@@ -389,7 +459,7 @@ impl Pool {
 }
 
 // ANCHOR: shutdown
-impl Drop for Pool {
+impl<Q, R> Drop for Pool<Q, R> {
     /// Ends the pool as Python's `shutdown(wait=True)` does: every worker
     /// sees its stdin close, ends its loop and exits on its own, and is
     /// reaped. A worker that is slow to go is killed after a short grace.
@@ -420,9 +490,31 @@ impl Drop for Pool {
 mod tests {
     use super::*;
 
+    /// Long enough for any of these tests on a busy machine, short enough
+    /// that a pool which loses a task fails the suite instead of hanging it.
+    const LIMIT: Duration = Duration::from_secs(20);
+
+    /// Runs a test's body on a thread of its own, and fails the test if it
+    /// has not ended within [`LIMIT`]. The pool is made inside the body, so
+    /// its workers belong to that thread, which lives as long as they do.
+    fn within_limit(body: impl FnOnce() + Send + 'static) {
+        let (done, ended) = mpsc::channel();
+        let runner = thread::spawn(move || {
+            body();
+            let _ = done.send(());
+        });
+        // A panic in the body drops `done`: the wait ends at once.
+        if ended.recv_timeout(LIMIT).is_err() && !runner.is_finished() {
+            panic!("the test did not end within {LIMIT:?}");
+        }
+        if let Err(panic) = runner.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
     /// A pool whose workers are small shell scripts that speak the protocol,
     /// so that each way a worker can misbehave is easy to stage.
-    fn pool_of(size: usize, script: &'static str) -> Pool {
+    fn pool_of(size: usize, script: &'static str) -> Pool<u64, String> {
         // `move`: the pool keeps the closure, which keeps the script.
         let spawn = move || {
             let mut command = Command::new("sh");
@@ -433,157 +525,237 @@ mod tests {
     }
 
     fn results(
-        finished: impl Iterator<Item = Finished>,
+        finished: impl Iterator<Item = Finished<String>>,
     ) -> Vec<Result<String, String>> {
         finished.map(|done| done.result).collect()
     }
 
     #[test]
     fn map_returns_every_result_in_input_order() {
-        let mut pool = pool_of(
-            2,
-            r#"while read word task try n; do echo "done $task Square: $((n*n))"; done"#,
-        );
-        let got = results(pool.map(&[3, 1, 2]));
-        let want = ["Square: 9", "Square: 1", "Square: 4"].map(|s| Ok(s.to_owned()));
-        assert_eq!(got, want);
-        assert!(pool.recovered.is_empty());
+        within_limit(|| {
+            let mut pool = pool_of(
+                2,
+                r#"while read word task try n; do echo "done $task Square: $((n*n))"; done"#,
+            );
+            let got = results(pool.map(&[3, 1, 2]));
+            let want =
+                ["Square: 9", "Square: 1", "Square: 4"].map(|s| Ok(s.to_owned()));
+            assert_eq!(got, want);
+            assert!(pool.recovered.is_empty());
+        });
     }
 
     #[test]
     fn a_task_whose_worker_dies_runs_again_on_a_new_worker() {
-        // The worker kills itself on the first try at task 2.
-        let mut pool = pool_of(
-            1,
-            r#"while read word task try n; do
-                 if [ "$task" = 2 ] && [ "$try" = 1 ]; then kill -9 $$; fi
-                 echo "done $task ok $n"
-               done"#,
-        );
-        let got = results(pool.map(&[1, 2, 3]));
-        let want = ["ok 1", "ok 2", "ok 3"].map(|s| Ok(s.to_owned()));
-        assert_eq!(got, want);
-        assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
-        assert!(pool.recovered[0].contains("task 2 (number 2) was lost"));
-        assert!(pool.recovered[0].contains("killed by SIGKILL"));
-        assert_eq!(pool.pids.len(), 2, "the worker and its replacement");
+        within_limit(|| {
+            // The worker kills itself on the first try at task 2.
+            let mut pool = pool_of(
+                1,
+                r#"while read word task try n; do
+                     if [ "$task" = 2 ] && [ "$try" = 1 ]; then kill -9 $$; fi
+                     echo "done $task ok $n"
+                   done"#,
+            );
+            let got = results(pool.map(&[1, 2, 3]));
+            let want = ["ok 1", "ok 2", "ok 3"].map(|s| Ok(s.to_owned()));
+            assert_eq!(got, want);
+            assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
+            assert!(pool.recovered[0].contains("task 2 (number 2) was lost"));
+            assert!(pool.recovered[0].contains("killed by SIGKILL"));
+            assert_eq!(pool.pids.len(), 2, "the worker and its replacement");
+        });
     }
 
     #[test]
     fn garbage_from_a_worker_is_reported_and_the_task_given_up() {
-        let mut pool = pool_of(1, r#"while read line; do echo "forty-two"; done"#);
-        let got = results(pool.map(&[7]));
-        let [Err(why)] = got.as_slice() else {
-            panic!("expected one failure, got {got:?}");
-        };
-        assert!(why.starts_with("task 1 (number 7) failed"), "{why}");
-        assert!(why.contains("sent garbage"), "{why}");
-        assert_eq!(pool.recovered.len(), (MAX_ATTEMPTS - 1) as usize);
+        within_limit(|| {
+            let mut pool =
+                pool_of(1, r#"while read line; do echo "forty-two"; done"#);
+            let got = results(pool.map(&[7]));
+            let [Err(why)] = got.as_slice() else {
+                panic!("expected one failure, got {got:?}");
+            };
+            assert!(why.starts_with("task 1 (number 7) failed"), "{why}");
+            assert!(why.contains("sent garbage"), "{why}");
+            assert_eq!(pool.recovered.len(), (MAX_ATTEMPTS - 1) as usize);
+        });
     }
 
     #[test]
     fn an_answer_to_the_wrong_task_is_not_taken() {
-        let mut pool =
-            pool_of(1, r#"while read line; do echo "done 99 Square: 1"; done"#);
-        let got = results(pool.as_completed_after(&[1]));
-        assert!(
-            matches!(&got[..], [Err(why)] if why.contains("not given")),
-            "{got:?}"
-        );
+        within_limit(|| {
+            let mut pool =
+                pool_of(1, r#"while read line; do echo "done 99 Square: 1"; done"#);
+            let got = results(pool.as_completed_after(&[1]));
+            assert!(
+                matches!(&got[..], [Err(why)] if why.contains("not given")),
+                "{got:?}"
+            );
+        });
     }
 
     #[test]
     fn a_pool_that_cannot_start_says_why() {
-        let spawn = || Ok(Command::new("/nonexistent/worker"));
-        assert!(Pool::new(2, Duration::ZERO, spawn).is_err());
+        within_limit(|| {
+            let spawn = || Ok(Command::new("/nonexistent/worker"));
+            assert!(Pool::<u64, String>::new(2, Duration::ZERO, spawn).is_err());
+        });
     }
 
     #[test]
     fn a_worker_that_never_answers_is_stopped_and_the_task_given_up() {
-        // It reads every task and answers none, as a hung worker would.
-        let mut pool = pool_of(1, "while read line; do :; done");
-        pool.answer_within = Duration::from_millis(100);
-        let began = Instant::now();
-        let got = results(pool.map(&[7]));
-        let [Err(why)] = got.as_slice() else {
-            panic!("expected one failure, got {got:?}");
-        };
-        assert!(why.starts_with("task 1 (number 7) failed"), "{why}");
-        assert!(why.contains("did not answer within 0.10 s"), "{why}");
-        assert_eq!(pool.recovered.len(), (MAX_ATTEMPTS - 1) as usize);
-        assert_eq!(pool.pids.len(), MAX_ATTEMPTS as usize);
-        // Three deadlines of 100 ms, not a hang.
-        assert!(
-            began.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            began.elapsed()
-        );
+        within_limit(|| {
+            // It reads every task and answers none, as a hung worker would.
+            let mut pool = pool_of(1, "while read line; do :; done");
+            pool.answer_within = Duration::from_millis(100);
+            let began = Instant::now();
+            let got = results(pool.map(&[7]));
+            let [Err(why)] = got.as_slice() else {
+                panic!("expected one failure, got {got:?}");
+            };
+            assert!(why.starts_with("task 1 (number 7) failed"), "{why}");
+            assert!(why.contains("did not answer within 0.10 s"), "{why}");
+            assert_eq!(pool.recovered.len(), (MAX_ATTEMPTS - 1) as usize);
+            assert_eq!(pool.pids.len(), MAX_ATTEMPTS as usize);
+            // Three deadlines of 100 ms, not a hang.
+            assert!(
+                began.elapsed() < Duration::from_secs(5),
+                "{:?}",
+                began.elapsed()
+            );
+        });
     }
 
     #[test]
     fn a_task_whose_worker_hangs_runs_again_on_a_new_worker() {
-        // The first attempt at each task gets no answer; later ones do.
-        let mut pool = pool_of(
-            1,
-            r#"while read word task try n; do
-                 if [ "$try" != 1 ]; then echo "done $task ok $n"; fi
-               done"#,
-        );
-        pool.answer_within = Duration::from_millis(100);
-        let got = results(pool.map(&[4]));
-        assert_eq!(got, [Ok("ok 4".to_owned())]);
-        assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
-        assert!(
-            pool.recovered[0].contains("did not answer"),
-            "{:?}",
-            pool.recovered
-        );
+        within_limit(|| {
+            // The first attempt at each task gets no answer; later ones do.
+            let mut pool = pool_of(
+                1,
+                r#"while read word task try n; do
+                     if [ "$try" != 1 ]; then echo "done $task ok $n"; fi
+                   done"#,
+            );
+            pool.answer_within = Duration::from_millis(100);
+            let got = results(pool.map(&[4]));
+            assert_eq!(got, [Ok("ok 4".to_owned())]);
+            assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
+            assert!(
+                pool.recovered[0].contains("did not answer"),
+                "{:?}",
+                pool.recovered
+            );
+        });
     }
 
     #[test]
     fn a_dropped_pool_lets_its_workers_end_on_their_own_and_reaps_them() {
-        // Each worker leaves a mark once its loop ends, as it exits.
-        let marks =
-            std::env::temp_dir().join(format!("pool-marks-{}", std::process::id()));
-        std::fs::create_dir_all(&marks).expect("a temp folder");
-        let script = format!(
-            r#"while read word task try n; do echo "done $task ok $n"; done; echo bye > "{}/$$""#,
-            marks.display()
-        );
-        // `move`: the pool keeps the closure, which owns the script.
-        let spawn = move || {
-            let mut command = Command::new("sh");
-            command.args(["-c", &script]);
-            Ok(command)
-        };
-        let mut pool = Pool::new(2, Duration::ZERO, spawn).expect("sh starts");
-        assert_eq!(results(pool.map(&[1, 2, 3])).len(), 3);
-        let pids = pool.pids.clone();
-        let began = Instant::now();
-        drop(pool);
-        assert!(
-            began.elapsed() < SHUTDOWN_GRACE,
-            "took {:?}",
-            began.elapsed()
-        );
-        for pid in pids {
-            let mark = marks.join(pid.to_string());
-            assert!(
-                mark.exists(),
-                "worker {pid} was killed before its loop ended"
+        within_limit(|| {
+            // Each worker leaves a mark once its loop ends, as it exits.
+            let marks = std::env::temp_dir()
+                .join(format!("pool-marks-{}", std::process::id()));
+            std::fs::create_dir_all(&marks).expect("a temp folder");
+            let script = format!(
+                r#"while read word task try n; do echo "done $task ok $n"; done; echo bye > "{}/$$""#,
+                marks.display()
             );
-            // Reaped: not even a zombie is left in /proc.
-            let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
-            assert!(!proc.exists(), "worker {pid} was not reaped");
-        }
-        let _ = std::fs::remove_dir_all(&marks);
+            // `move`: the pool keeps the closure, which owns the script.
+            let spawn = move || {
+                let mut command = Command::new("sh");
+                command.args(["-c", &script]);
+                Ok(command)
+            };
+            let mut pool: Pool<u64, String> =
+                Pool::new(2, Duration::ZERO, spawn).expect("sh starts");
+            assert_eq!(results(pool.map(&[1, 2, 3])).len(), 3);
+            let pids = pool.pids.clone();
+            let began = Instant::now();
+            drop(pool);
+            assert!(
+                began.elapsed() < SHUTDOWN_GRACE,
+                "took {:?}",
+                began.elapsed()
+            );
+            for pid in pids {
+                let mark = marks.join(pid.to_string());
+                assert!(
+                    mark.exists(),
+                    "worker {pid} was killed before its loop ended"
+                );
+                // Reaped: not even a zombie is left in /proc.
+                let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
+                assert!(!proc.exists(), "worker {pid} was not reaped");
+            }
+            let _ = std::fs::remove_dir_all(&marks);
+        });
     }
 
-    impl Pool {
+    /// Workers that answer at once, except on the number 1, which takes
+    /// 300 ms: the order results complete in is not the order submitted.
+    const ONE_IS_SLOW: &str = r#"while read word task try n; do
+             if [ "$n" = 1 ]; then sleep 0.3; fi
+             echo "done $task ok $n"
+           done"#;
+
+    #[test]
+    fn as_completed_yields_each_result_as_it_arrives() {
+        within_limit(|| {
+            let mut pool = pool_of(2, ONE_IS_SLOW);
+            let got = results(pool.as_completed_after(&[1, 2, 3]));
+            let want = ["ok 2", "ok 3", "ok 1"].map(|s| Ok(s.to_owned()));
+            assert_eq!(got, want);
+        });
+    }
+
+    #[test]
+    fn map_holds_back_the_results_after_a_slow_one() {
+        within_limit(|| {
+            let mut pool = pool_of(2, ONE_IS_SLOW);
+            let got = results(pool.map(&[1, 2, 3]));
+            let want = ["ok 1", "ok 2", "ok 3"].map(|s| Ok(s.to_owned()));
+            assert_eq!(got, want);
+        });
+    }
+
+    #[test]
+    fn workers_start_only_when_tasks_need_them() {
+        within_limit(|| {
+            let mut pool = pool_of(64, ONE_IS_SLOW);
+            assert_eq!(pool.pids.len(), 1, "the first worker starts at once");
+            assert_eq!(results(pool.map(&[2, 3])).len(), 2);
+            // Two quick tasks: at most one more worker, not 63.
+            assert!(pool.pids.len() <= 2, "{:?}", pool.pids);
+            assert_eq!(results(pool.map(&[1, 1, 1])).len(), 3);
+            assert!(pool.pids.len() >= 3, "three slow tasks at once");
+            assert!(pool.pids.len() <= 4, "{:?}", pool.pids);
+        });
+    }
+
+    #[test]
+    fn a_pool_stopped_with_its_workers_does_not_blame_them() {
+        within_limit(|| {
+            let mut pool = pool_of(1, "while read line; do :; done");
+            pool.submit(7);
+            pool.dispatch();
+            let deadline =
+                |pool: &Pool<u64, String>| pool.workers[0].running.map(|r| r.2);
+            let before = deadline(&pool).expect("the task was sent");
+            // A wait for 100 ms that ended 3 s later: the group was stopped.
+            let asked = Instant::now() - Duration::from_secs(3);
+            pool.forgive_suspension(asked, Duration::from_millis(100));
+            let after = deadline(&pool).expect("still running");
+            assert!(after >= before + Duration::from_secs(3), "{after:?}");
+            // A wait that ended on time moves nothing.
+            pool.forgive_suspension(Instant::now(), Duration::from_millis(100));
+            assert_eq!(deadline(&pool), Some(after));
+        });
+    }
+
+    impl Pool<u64, String> {
         fn as_completed_after(
             &mut self,
             numbers: &[u64],
-        ) -> impl Iterator<Item = Finished> {
+        ) -> impl Iterator<Item = Finished<String>> {
             for &number in numbers {
                 self.submit(number);
             }

@@ -104,6 +104,10 @@ impl Child {
     /// spawning thread. Spawn children from a thread that lives as long as
     /// they should (the main thread, or the pool's owner).
     pub fn spawn(name: &str, mut command: Command) -> io::Result<Self> {
+        // Started and registered under the kill list's lock: the kit's exit,
+        // which kills and reaps what the list holds, comes either before
+        // this child exists or after it is on the list, never in between.
+        let mut live = live_for_spawning();
         let inner = command.spawn().map_err(|err| {
             let program = command.get_program().display();
             io::Error::new(err.kind(), format!("cannot start {program}: {err}"))
@@ -113,7 +117,8 @@ impl Child {
             inner,
             relay: None,
         };
-        register(child.pid());
+        live.push(child.pid());
+        drop(live);
         crate::add_worker(name);
         // A Ctrl-C between the caller's last check and the registration
         // would have missed this child: stop it now instead.
@@ -210,13 +215,15 @@ fn live() -> MutexGuard<'static, Vec<u32>> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn register(pid: u32) {
+/// The kill list, locked, for a child about to be started; the first time,
+/// the kit's stop and exit hooks that use the list are registered.
+fn live_for_spawning() -> MutexGuard<'static, Vec<u32>> {
     static HOOKS: Once = Once::new();
     HOOKS.call_once(|| {
         crate::on_stop(kill_live);
         crate::on_exit(kill_and_reap_live);
     });
-    live().push(pid);
+    live()
 }
 
 /// Kills every child not reaped yet. Their [`Child`] handles reap them; if
@@ -241,6 +248,9 @@ fn kill_and_reap_live() {
             let _ = nix::sys::wait::waitpid(Pid::from_raw(pid), None);
         }
     }
+    // Held until the process ends: a thread about to start a child waits
+    // for the lock, and so never starts one that would outlive the lesson.
+    std::mem::forget(live);
 }
 
 // ANCHOR: start_child

@@ -1,0 +1,222 @@
+//! The CPU job of lesson 08 on 1, 2, ... cores: each way's speedup over
+//! the sequential run, from the lesson's own `--json` (`--threads N`) and
+//! from its Python twin (`--workers N`), in alternation, a few rounds.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::Setup;
+use crate::charts::Scaling;
+use crate::child;
+use crate::stats::{Spread, Unit};
+use crate::table::{Lang, Measure, Target};
+
+/// The Rust lesson's ways that the table and the chart show, by the names
+/// its JSON gives them, and Python's.
+const RUST_WAYS: &[&str] = &[
+    "scope threads",
+    "rayon, chunks",
+    "rayon, numbers",
+    "processes",
+];
+const PYTHON_WAYS: &[&str] = &["threads", "processes"];
+
+/// The speedups: (lang, way) -> cores -> samples.
+type Samples = BTreeMap<(Lang, String), BTreeMap<usize, Vec<f64>>>;
+
+/// What the CPU measurements give: the table's rows and the chart's lines.
+pub struct Cpu {
+    pub measures: Vec<Measure>,
+    pub scaling: Vec<Scaling>,
+    /// Why the chart is empty, if it is.
+    pub missing: String,
+}
+
+/// The bound of the job: the lesson's default for Rust; less for Python,
+/// whose trial division is some fifty times slower.
+fn bounds(quick: bool) -> (u64, u64) {
+    if quick {
+        (20_000, 5_000)
+    } else {
+        (2_000_000, 300_000)
+    }
+}
+
+pub fn measure(setup: &Setup, quick: bool) -> Cpu {
+    let cores = crate::machine::cores();
+    let binary = setup.bin_dir.join("lesson-08-rayon");
+    if !binary.exists() {
+        let why =
+            "not yet measured: lesson 08 is not in this workspace yet".to_owned();
+        return Cpu {
+            measures: rows(&Samples::new(), cores, &why, &why),
+            scaling: Vec::new(),
+            missing: why,
+        };
+    }
+    let (rust_bound, python_bound) = bounds(quick);
+    let mut samples = Samples::new();
+    let (mut rust_err, mut python_err) = (String::new(), String::new());
+    for round in 1..=setup.counts.rounds.min(3) {
+        for used in 1..=cores {
+            let mut command = Command::new(&binary);
+            command.args(["--json", "--threads", &used.to_string()]);
+            command.args(["--bound", &rust_bound.to_string()]);
+            let rust = report(command, Lang::Rust, used, &mut samples);
+            progress(round, used, "Rust", &rust);
+            if let Err(err) = rust {
+                rust_err = err;
+            }
+            let Ok(python) = &setup.python else { continue };
+            let mut command = Command::new(python);
+            command.env("PYTHONDONTWRITEBYTECODE", "1");
+            command.arg(setup.python_dir.join("lesson_08_rayon.py"));
+            command.args(["--workers", &used.to_string()]);
+            command.args(["--bound", &python_bound.to_string()]);
+            let result = report(command, Lang::Python, used, &mut samples);
+            progress(round, used, "Python", &result);
+            if let Err(err) = result {
+                python_err = err;
+            }
+        }
+    }
+    let python_why = match &setup.python {
+        Err(why) => why.clone(),
+        Ok(_) if !python_err.is_empty() => python_err,
+        Ok(_) => "no sample".to_owned(),
+    };
+    let rust_why = if rust_err.is_empty() {
+        "no sample".to_owned()
+    } else {
+        rust_err
+    };
+    let scaling = samples
+        .iter()
+        .map(|((lang, way), by_cores)| {
+            let points = (by_cores.iter())
+                .filter_map(|(c, s)| Some((*c, Spread::of(s)?.median)))
+                .collect();
+            (format!("{lang:?}: {way}"), *lang, points)
+        })
+        .collect();
+    Cpu {
+        measures: rows(&samples, cores, &rust_why, &python_why),
+        scaling,
+        missing: String::new(),
+    }
+}
+
+fn progress(round: usize, used: usize, side: &str, result: &Result<String, String>) {
+    let said = match result {
+        Ok(text) | Err(text) => text,
+    };
+    crate::progress(&format!("cpu round {round}, {used} cores: {side}: {said}"));
+}
+
+/// Runs one report and files its speedups; says them for the progress line.
+fn report(
+    command: Command,
+    lang: Lang,
+    used: usize,
+    samples: &mut Samples,
+) -> Result<String, String> {
+    let out = child::run(command, Duration::from_secs(300))?;
+    let doc = child::json_report(&out)?;
+    let methods = doc["methods"]
+        .as_array()
+        .ok_or("the report has no methods")?;
+    let mut said = Vec::new();
+    for method in methods {
+        let (Some(way), Some(speedup)) =
+            (method["method"].as_str(), method["speedup"].as_f64())
+        else {
+            return Err(format!("a method without a name or a speedup: {method}"));
+        };
+        let ways = if lang == Lang::Rust {
+            RUST_WAYS
+        } else {
+            PYTHON_WAYS
+        };
+        if ways.contains(&way) {
+            let by_cores = samples.entry((lang, way.to_owned())).or_default();
+            by_cores.entry(used).or_default().push(speedup);
+            said.push(format!("{way} {speedup:.2}x"));
+        }
+    }
+    Ok(said.join(", "))
+}
+
+/// The table's rows: each way's speedup on every core.
+fn rows(
+    samples: &Samples,
+    cores: usize,
+    rust_why: &str,
+    python_why: &str,
+) -> Vec<Measure> {
+    let figure = |lang: Lang, way: &str| {
+        let found = samples
+            .get(&(lang, way.to_owned()))
+            .and_then(|c| c.get(&cores));
+        match found.and_then(|s| Spread::of(s)) {
+            Some(spread) => Ok(spread),
+            None if lang == Lang::Rust => Err(rust_why.to_owned()),
+            None => Err(python_why.to_owned()),
+        }
+    };
+    let group = "CPU job (lesson 08), speedup on every core";
+    let target = Target::Above(0.9 * cores as f64);
+    vec![
+        Measure::new(
+            "cpu-scope",
+            group,
+            "scope threads",
+            Lang::Rust,
+            Unit::Times,
+            figure(Lang::Rust, "scope threads"),
+        )
+        .target(target),
+        Measure::new(
+            "cpu-rayon",
+            group,
+            "rayon over the chunks",
+            Lang::Rust,
+            Unit::Times,
+            figure(Lang::Rust, "rayon, chunks"),
+        )
+        .target(target),
+        Measure::new(
+            "cpu-rayon-numbers",
+            group,
+            "rayon over the numbers",
+            Lang::Rust,
+            Unit::Times,
+            figure(Lang::Rust, "rayon, numbers"),
+        )
+        .target(target),
+        Measure::new(
+            "cpu-processes",
+            group,
+            "lesson 04's pool of processes",
+            Lang::Rust,
+            Unit::Times,
+            figure(Lang::Rust, "processes"),
+        ),
+        Measure::new(
+            "cpu-py-threads",
+            group,
+            "ThreadPoolExecutor",
+            Lang::Python,
+            Unit::Times,
+            figure(Lang::Python, "threads"),
+        ),
+        Measure::new(
+            "cpu-py-processes",
+            group,
+            "ProcessPoolExecutor, warm",
+            Lang::Python,
+            Unit::Times,
+            figure(Lang::Python, "processes"),
+        ),
+    ]
+}

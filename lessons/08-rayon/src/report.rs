@@ -1,0 +1,92 @@
+//! What the lesson reports once every method has run: the check that all
+//! counts agree, and the table of times and speedups (or, with `--json`,
+//! the same figures in the document).
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crate::Method;
+
+/// A method's result.
+pub struct Counting {
+    pub method: Method,
+    pub primes: u64,
+    pub took: Duration,
+}
+
+/// Every method must find what the sequential run found.
+pub fn check_counts(done: &[Counting], bound: u64) {
+    let Some(sequential) = done.first().filter(|c| c.method == Method::Sequential)
+    else {
+        return;
+    };
+    for counting in &done[1..] {
+        if counting.primes != sequential.primes {
+            lesson_kit::fail(format!(
+                "{} counted {} primes below {bound}, sequential {}",
+                counting.method.name(),
+                counting.primes,
+                sequential.primes
+            ));
+        }
+    }
+}
+
+/// The table of times and speedups (the JSON document's `methods` with
+/// `--json`), and the best speedups the cores and the chunks allow.
+pub fn report(
+    done: &[Counting],
+    cores: usize,
+    threads: usize,
+    chunks: usize,
+    chunk_size: u64,
+    best: Option<(f64, f64)>,
+) {
+    let sequential = (done.iter())
+        .find(|c| c.method == Method::Sequential)
+        .map(|c| c.took.as_secs_f64());
+    let speedup =
+        |took: Duration| sequential.map(|s| s / took.as_secs_f64().max(1e-9));
+    let rows: Vec<serde_json::Value> = (done.iter())
+        .map(|c| {
+            serde_json::json!({
+                "method": c.method.name(),
+                "primes": c.primes,
+                "ms": c.took.as_secs_f64() * 1e3,
+                "speedup": speedup(c.took),
+            })
+        })
+        .collect();
+    lesson_kit::fact("methods", rows);
+    lesson_kit::fact("cores", cores);
+    lesson_kit::fact("threads", threads);
+    lesson_kit::fact("chunks", chunks);
+    lesson_kit::fact("chunk", chunk_size);
+    lesson_kit::fact("ideal", threads.min(cores));
+    lesson_kit::fact("best_in_order", best.map(|b| b.0));
+    lesson_kit::fact("best_any_order", best.map(|b| b.1));
+    lesson_kit::fact("release", !cfg!(debug_assertions));
+    if lesson_kit::options().json || done.is_empty() {
+        return;
+    }
+    let mut table = String::from("\nmethod                    time   speedup\n");
+    for c in done {
+        let x = speedup(c.took).map_or("-".to_owned(), |x| format!("{x:.2}x"));
+        let secs = c.took.as_secs_f64();
+        table.push_str(&format!("{:<20} {secs:>7.3} s {x:>8}\n", c.method.name()));
+    }
+    let ideal = threads.min(cores);
+    table.push_str(&format!(
+        "ideal: {ideal}.00x ({threads} threads, {cores} cores)"
+    ));
+    if let Some((in_order, any_order)) = best {
+        table.push_str(&format!(
+            "; these {chunks} chunks allow {in_order:.2}x handed out in order, \
+             {any_order:.2}x in any order"
+        ));
+    }
+    table.push('\n');
+    // A closed stdout loses the table; the kit ends the lesson at its
+    // next write, quietly, as it does for every lesson.
+    let _ = io::stdout().lock().write_all(table.as_bytes());
+}

@@ -1,0 +1,440 @@
+//! Lesson 05: one counter shared by threads and by processes. The exact
+//! ways count every increment for any N and M; the racy ways never count
+//! more than they were given; the processes leave no child and no
+//! temporary file behind, even after Ctrl-C; the print demo's lock groups
+//! each thread's lines; bad values are usage errors.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use serde_json::Value;
+
+use crate::procs;
+use crate::util::{self, Report, Running, SCALE, TOLERANCE_MS, bin};
+
+const LESSON: &str = "lesson-05-locked-counter";
+
+/// The methods that must give exactly workers x increments.
+const EXACT: [&str; 7] = [
+    "Arc<Mutex<u64>>",
+    "AtomicU64 fetch_add",
+    "scope + Mutex, no Arc",
+    "lock per increment",
+    "lock per 100",
+    "File::lock, read, write",
+    "mapped AtomicU64",
+];
+/// The methods that may lose updates.
+const RACY: [&str; 2] = ["racy load, then store", "mapped load, then store"];
+/// How many processes the lesson starts for each process method.
+const PROCESSES: u64 = 4;
+
+/// One method's entry in the JSON `methods`.
+#[derive(Debug)]
+struct Method {
+    workers: String,
+    increments: u64,
+    value: u64,
+    expected: u64,
+    lost: u64,
+    ns_per_increment: f64,
+}
+
+fn methods(report: &Report) -> BTreeMap<String, Method> {
+    let entries = report.doc["methods"]
+        .as_array()
+        .expect("methods is an array");
+    let number = |entry: &Value, key: &str| {
+        entry[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key} is not a whole number: {entry}"))
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            let name = entry["method"].as_str().expect("a method name").to_owned();
+            let method = Method {
+                workers: entry["workers"].as_str().expect("workers").to_owned(),
+                increments: number(entry, "increments"),
+                value: number(entry, "final"),
+                expected: number(entry, "expected"),
+                lost: number(entry, "lost"),
+                ns_per_increment: entry["ns_per_increment"]
+                    .as_f64()
+                    .expect("ns_per_increment is a number"),
+            };
+            (name, method)
+        })
+        .collect()
+}
+
+/// Threads in the singular or plural, as the lesson writes them.
+fn threads_text(n: u64) -> String {
+    if n == 1 {
+        "1 thread".to_owned()
+    } else {
+        format!("{n} threads")
+    }
+}
+
+/// Checks every method of one run of the lesson with `n` threads, `m`
+/// increments and `l` long increments; returns the report.
+fn check_counts(n: u64, m: u64, l: u64) -> Report {
+    let args = [
+        "--threads".to_owned(),
+        n.to_string(),
+        "--increments".to_owned(),
+        m.to_string(),
+        "--long-increments".to_owned(),
+        l.to_string(),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (pid, report, stderr) = procs::report_with_pid(&bin(LESSON), &args, 0);
+    let methods = methods(&report);
+    assert_eq!(methods.len(), EXACT.len() + RACY.len(), "{methods:?}");
+    for name in EXACT {
+        let method = &methods[name];
+        let (workers, increments) = match name {
+            "File::lock, read, write" | "mapped AtomicU64" => (PROCESSES, m),
+            "lock per increment" | "lock per 100" => (n, l),
+            _ => (n, m),
+        };
+        assert_eq!(method.increments, increments, "{name}: {method:?}");
+        assert_eq!(method.expected, workers * increments, "{name}: {method:?}");
+        assert_eq!(method.value, workers * increments, "{name}: {method:?}");
+        assert_eq!(method.lost, 0, "{name}: {method:?}");
+        assert!(method.ns_per_increment > 0.0, "{name}: {method:?}");
+    }
+    assert_eq!(methods["Arc<Mutex<u64>>"].workers, threads_text(n));
+    assert_eq!(methods["mapped AtomicU64"].workers, "4 processes");
+    for name in RACY {
+        let method = &methods[name];
+        let workers = if name.starts_with("mapped") {
+            PROCESSES
+        } else {
+            n
+        };
+        assert_eq!(method.expected, workers * l, "{name}: {method:?}");
+        // A lost update can only make the count smaller, never larger.
+        assert!(method.value <= method.expected, "{name}: {method:?}");
+        assert!(method.value >= 1, "{name}: {method:?}");
+        assert_eq!(method.lost, method.expected - method.value, "{name}");
+    }
+    // A single thread has no one to race with.
+    if n == 1 {
+        assert_eq!(methods["racy load, then store"].lost, 0);
+    }
+    procs::assert_none_left(pid, &[]);
+    assert_temp_dir_gone(&report);
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+    report
+}
+
+fn assert_temp_dir_gone(report: &Report) {
+    let dir = report.doc["temp_dir"]
+        .as_str()
+        .expect("temp_dir is reported");
+    assert!(dir.contains("lesson-05-"), "{dir}");
+    assert!(!Path::new(dir).exists(), "{dir} was left behind");
+}
+
+#[test]
+fn the_exact_ways_count_every_increment_for_several_n_and_m() {
+    for (n, m, l) in [(1, 1, 1), (1, 1000, 1000), (3, 7, 50), (2, 20_000, 30_000)] {
+        check_counts(n, m, l);
+    }
+}
+
+#[test]
+fn the_default_run_counts_4000_with_processes_and_leaves_nothing_behind() {
+    let report = check_counts(4, 1000, 1_000_000);
+    let methods = methods(&report);
+    assert_eq!(methods["File::lock, read, write"].value, 4000);
+    assert_eq!(methods["mapped AtomicU64"].value, 4000);
+    // The lines say what ran, with the figures left to the measurements.
+    let lines = report.lines();
+    assert_eq!(
+        lines[0], "4 threads, 1000 increments each, one counter: 3 exact ways",
+        "{lines:?}"
+    );
+    // The processes' counting is on the timeline: one row per process,
+    // one task per process method, all started at the same `go`.
+    let by_worker = report.by_worker();
+    let rows: Vec<&String> = by_worker.keys().collect();
+    assert_eq!(rows, ["process 1", "process 2", "process 3", "process 4"]);
+    for labels in by_worker.values() {
+        let mut labels = labels.clone();
+        labels.sort();
+        assert_eq!(labels, ["file-lock", "mapped-atomic", "unlocked"]);
+    }
+    // A run with no sleeps has no ideal or sequential time to compare with.
+    assert_eq!(report.doc["ideal_ms"], Value::Null);
+    assert_eq!(report.doc["sequential_ms"], Value::Null);
+    assert_eq!(report.doc["poisoned_value"], 5);
+}
+
+#[test]
+fn poisoning_is_shown_and_the_value_recovered() {
+    let report = util::report(&bin(LESSON), &["--long-increments", "10"], 0);
+    let lines: Vec<String> = report
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("poisoning:"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("lock() returned Err(PoisonError)")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("into_inner() still gives the value: 5")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn the_text_run_shows_a_row_of_figures_per_method() {
+    let run = util::run(
+        &bin(LESSON),
+        &["--long-increments", "1000", "--no-timeline"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // The measurements follow the lesson's lines after a blank line.
+    let blocks: Vec<&str> = run.stdout.split("\n\n").collect();
+    let table = blocks.get(1).unwrap_or_else(|| panic!("{}", run.stdout));
+    let heading = table.lines().next().unwrap_or_default();
+    for column in ["method", "final", "expected", "lost", "ns/incr"] {
+        assert!(heading.contains(column), "{heading}");
+    }
+    for name in EXACT.iter().chain(&RACY) {
+        assert!(
+            table.lines().any(|row| row.starts_with(name)),
+            "no row for {name}:\n{table}"
+        );
+    }
+    let arc_row = table.lines().find(|r| r.starts_with("Arc<Mutex<u64>>"));
+    let figures: Vec<&str> =
+        arc_row.unwrap_or_default().split_whitespace().collect();
+    // ... 4 threads x 1000, then final, expected, lost, ns per increment.
+    assert_eq!(figures[5..8], ["4000", "4000", "0"], "{arc_row:?}");
+}
+
+#[test]
+fn bad_values_are_usage_errors_naming_the_option_and_the_limit() {
+    let cases: [(&[&str], &str, &str); 9] = [
+        (&["--threads", "0"], "--threads", "1 to 64"),
+        (&["--threads", "-3"], "--threads", "1 to 64"),
+        (&["--threads", "four"], "--threads", "1 to 64"),
+        (&["--threads", "65"], "--threads", "1 to 64"),
+        (&["--increments", "0"], "--increments", "1 to 1000000"),
+        (&["--increments", "1.5"], "--increments", "1 to 1000000"),
+        (
+            &["--increments", "18446744073709551616"],
+            "--increments",
+            "1 to 1000000",
+        ),
+        (
+            &["--long-increments", "-1"],
+            "--long-increments",
+            "1 to 10000000",
+        ),
+        // Each value is in range, but the run would take minutes.
+        (
+            &["--threads", "64", "--long-increments", "10000000"],
+            "--long-increments",
+            "at most 100000000",
+        ),
+    ];
+    for (args, option, limit) in cases {
+        let run = util::run(&bin(LESSON), args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(option), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(limit), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?} printed {}", run.stdout);
+    }
+}
+
+#[test]
+fn ctrl_c_while_the_processes_count_exits_130_and_leaves_nothing_behind() {
+    // 4 processes x 300 000 file-locked increments: several seconds, so the
+    // processes are still counting when the signal comes.
+    let args = [
+        "--json",
+        "--increments",
+        "300000",
+        "--long-increments",
+        "10",
+    ];
+    let lesson = Running::start(&bin(LESSON), &args);
+    let pid = lesson.pid;
+    let began = Instant::now();
+    let mut children = procs::started_by(pid);
+    while children.len() < 4 {
+        assert!(
+            began.elapsed() < Duration::from_secs(60),
+            "the processes never started: {children:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        children = procs::started_by(pid);
+    }
+    let stopped =
+        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(5));
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    for word in ["failed", "panicked", "ended before"] {
+        assert!(!stopped.stderr.contains(word), "{}", stopped.stderr);
+    }
+    let report = Report::parse(&stopped.rest.join("\n"));
+    assert_eq!(report.doc["interrupted"], true);
+    // The file-lock run was cut short, so it reports no figures.
+    let methods = methods(&report);
+    assert!(
+        !methods.contains_key("File::lock, read, write"),
+        "{methods:?}"
+    );
+    procs::assert_none_left(pid, &children);
+    assert_temp_dir_gone(&report);
+}
+
+#[test]
+fn a_closed_stdout_ends_the_lesson_and_removes_its_temporary_directory() {
+    // As `| head -4` does: the lesson's next write fails, and the kit ends
+    // the process itself, through the lesson's exit hook.
+    let args = ["--increments", "100000", "--long-increments", "10"];
+    let mut lesson = Running::start(&bin(LESSON), &args);
+    let pid = lesson.pid;
+    let started = std::iter::from_fn(|| lesson.next_line())
+        .find(|line| line.starts_with("4 processes"));
+    assert!(started.is_some(), "the processes never started");
+    let run = lesson.close_stdout_and_wait(Duration::from_secs(30));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked at"), "{}", run.stderr);
+    procs::assert_none_left(pid, &[]);
+    let prefix = format!("lesson-05-{pid}-");
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .expect("the temporary directory")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with(&prefix))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// The print demo's lines as (thread, number), in the order printed.
+fn printed(report: &Report) -> Vec<(u32, u32)> {
+    report
+        .lines()
+        .iter()
+        .map(|line| {
+            let parsed = line
+                .strip_prefix("thread ")
+                .and_then(|rest| rest.split_once(": "))
+                .and_then(|(t, i)| Some((t.parse().ok()?, i.parse().ok()?)));
+            parsed.unwrap_or_else(|| panic!("not a print demo line: {line:?}"))
+        })
+        .collect()
+}
+
+/// Each thread's numbers, in the order printed: 0 to 9 for every thread.
+fn assert_each_thread_counts_in_order(lines: &[(u32, u32)]) {
+    assert_eq!(lines.len(), 50, "{lines:?}");
+    for thread in 1..=5 {
+        let mine: Vec<u32> = lines
+            .iter()
+            .filter(|l| l.0 == thread)
+            .map(|l| l.1)
+            .collect();
+        assert_eq!(mine, (0..10).collect::<Vec<_>>(), "thread {thread}");
+    }
+}
+
+/// How many times the printing thread changes from one line to the next.
+fn switches(lines: &[(u32, u32)]) -> usize {
+    lines
+        .windows(2)
+        .filter(|pair| pair[0].0 != pair[1].0)
+        .count()
+}
+
+#[test]
+fn with_the_lock_each_threads_ten_lines_come_together() {
+    let args = [
+        "--print-demo",
+        "with-lock",
+        "--time-scale",
+        &SCALE.to_string(),
+    ];
+    let report = util::report(&bin(LESSON), &args, 0);
+    let lines = printed(&report);
+    assert_each_thread_counts_in_order(&lines);
+    // Five groups of ten: the thread changes only between groups.
+    assert_eq!(switches(&lines), 4, "{lines:?}");
+    // The lock made the threads take turns: 50 pauses one after another,
+    // where the plan's ideal is 10 (five threads side by side).
+    let (elapsed, ideal) = (report.ms("elapsed_ms"), report.ms("ideal_ms"));
+    report.assert_plan(10.0 * 100.0 * SCALE, 50.0 * 100.0 * SCALE);
+    assert!(
+        elapsed >= 5.0 * ideal,
+        "elapsed {elapsed} ms, ideal {ideal} ms"
+    );
+    // On the timeline no two threads' tasks overlap.
+    let mut tasks = report.tasks();
+    tasks.sort_by(|a, b| a.2.total_cmp(&b.2));
+    for pair in tasks.windows(2) {
+        if pair[0].0 != pair[1].0 {
+            assert!(pair[1].2 >= pair[0].3, "overlap: {pair:?}");
+        }
+    }
+}
+
+#[test]
+fn without_the_lock_the_lines_interleave() {
+    let args = [
+        "--print-demo",
+        "without-lock",
+        "--time-scale",
+        &SCALE.to_string(),
+    ];
+    let report = util::report(&bin(LESSON), &args, 0);
+    let lines = printed(&report);
+    assert_each_thread_counts_in_order(&lines);
+    // Grouped lines would switch threads 4 times; side by side, the threads
+    // print their 0s, then their 1s, and so on: dozens of switches. 20 is
+    // far from both, whatever the machine's load.
+    assert!(switches(&lines) > 20, "{lines:?}");
+    report.assert_near_ideal();
+    assert!(report.ms("elapsed_ms") < 10.0 * 100.0 * SCALE + TOLERANCE_MS);
+}
+
+#[test]
+fn a_bad_print_demo_is_a_usage_error() {
+    let run = util::run(&bin(LESSON), &["--print-demo", "sometimes"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("--print-demo"), "{}", run.stderr);
+}
+
+#[test]
+fn the_plain_example_counts_to_4000() {
+    let run = util::run(&util::example("plain-05"), &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout, "Final value: 4000\n");
+}
+
+#[test]
+fn the_copied_counter_example_prints_0() {
+    let run = util::run(&util::example("copied_counter"), &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[4], "main: counter = 0");
+    let mut copies = lines[..4].to_vec();
+    copies.sort_unstable();
+    let expected: Vec<String> = (1..=4)
+        .map(|n| format!("thread {n}: its own copy is 1000"))
+        .collect();
+    assert_eq!(copies, expected);
+}
