@@ -122,29 +122,41 @@ fn report(
     samples: &mut Samples,
 ) -> Result<String, String> {
     let out = child::run(command, Duration::from_secs(300))?;
-    let doc = child::json_report(&out)?;
+    let speedups = speedups(&child::json_report(&out)?, lang)?;
+    let mut said = Vec::new();
+    for (way, speedup) in speedups {
+        said.push(format!("{way} {speedup:.2}x"));
+        let by_cores = samples.entry((lang, way)).or_default();
+        by_cores.entry(used).or_default().push(speedup);
+    }
+    Ok(said.join(", "))
+}
+
+/// The speedups of the ways the table shows, from a report's `methods`.
+fn speedups(
+    doc: &serde_json::Value,
+    lang: Lang,
+) -> Result<Vec<(String, f64)>, String> {
     let methods = doc["methods"]
         .as_array()
         .ok_or("the report has no methods")?;
-    let mut said = Vec::new();
+    let ways = if lang == Lang::Rust {
+        RUST_WAYS
+    } else {
+        PYTHON_WAYS
+    };
+    let mut found = Vec::new();
     for method in methods {
         let (Some(way), Some(speedup)) =
             (method["method"].as_str(), method["speedup"].as_f64())
         else {
             return Err(format!("a method without a name or a speedup: {method}"));
         };
-        let ways = if lang == Lang::Rust {
-            RUST_WAYS
-        } else {
-            PYTHON_WAYS
-        };
         if ways.contains(&way) {
-            let by_cores = samples.entry((lang, way.to_owned())).or_default();
-            by_cores.entry(used).or_default().push(speedup);
-            said.push(format!("{way} {speedup:.2}x"));
+            found.push((way.to_owned(), speedup));
         }
     }
-    Ok(said.join(", "))
+    Ok(found)
 }
 
 /// The table's rows: each way's speedup on every core.
@@ -219,4 +231,51 @@ fn rows(
             figure(Lang::Python, "processes"),
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_s_ways_are_read_from_a_report() {
+        let doc = serde_json::json!({"methods": [
+            {"method": "sequential", "ms": 400.0, "speedup": 1.0},
+            {"method": "scope threads", "ms": 210.0, "speedup": 1.9},
+            {"method": "rayon, one per task", "ms": 300.0, "speedup": 1.3},
+            {"method": "processes", "ms": 220.0, "speedup": 1.8},
+        ]});
+        let found = speedups(&doc, Lang::Rust).expect("speedups");
+        let ways: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(ways, ["scope threads", "processes"]);
+        assert_eq!(found[0].1, 1.9);
+        let python = speedups(&doc, Lang::Python).expect("speedups");
+        assert_eq!(python, [("processes".to_owned(), 1.8)]);
+        assert!(
+            speedups(&serde_json::json!({"elapsed_ms": 1.0}), Lang::Rust).is_err()
+        );
+        let nameless = serde_json::json!({"methods": [{"ms": 1.0}]});
+        assert!(speedups(&nameless, Lang::Rust).is_err());
+    }
+
+    #[test]
+    fn a_row_per_way_with_the_target_on_rust_s_threads() {
+        let mut samples = Samples::new();
+        let by_cores = samples
+            .entry((Lang::Rust, "scope threads".to_owned()))
+            .or_default();
+        by_cores.insert(2, vec![1.7, 1.9, 1.95]);
+        let rows = rows(&samples, 2, "rust missing", "python missing");
+        let scope = rows
+            .iter()
+            .find(|m| m.id == "cpu-scope")
+            .expect("scope threads");
+        assert_eq!(scope.figure.as_ref().map(|s| s.median), Ok(1.9));
+        assert_eq!(scope.targets, [Target::Above(1.8)]);
+        let py = rows
+            .iter()
+            .find(|m| m.id == "cpu-py-threads")
+            .expect("Python threads");
+        assert_eq!(py.figure, Err("python missing".to_owned()));
+    }
 }

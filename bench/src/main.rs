@@ -189,6 +189,16 @@ fn bench(cli: &Cli) -> Result<(), String> {
     if let Err(why) = &setup.python {
         skipped.push(format!("Python: {why}"));
     }
+    // A Python package missing: each row says so, the list says it once.
+    let lessons_missing = (lessons.iter())
+        .filter_map(|l| l.python.as_ref().err().map(|why| (l.lesson.name, why)));
+    let micro_missing = (micro.iter())
+        .filter_map(|m| m.figure.as_ref().err().map(|why| (m.what, why)));
+    for (what, why) in lessons_missing.chain(micro_missing) {
+        if why.contains("bench-venv") && setup.python.is_ok() {
+            skipped.push(format!("{what}: {why}"));
+        }
+    }
     let table = table::render(
         &machine,
         &cli.command_shown,

@@ -54,11 +54,13 @@ impl Unit {
     pub fn show(self, value: f64) -> String {
         match self {
             Unit::Ms => format!("{} ms", digits(value)),
+            // A process start is thousands of us: a millisecond reads better.
+            Unit::Us if value.abs() >= 1e3 => format!("{} ms", digits(value / 1e3)),
             Unit::Us => format!("{} us", digits(value)),
             Unit::Times => format!("{value:.2}x"),
             Unit::MbPerSecond => format!("{} MB/s", digits(value)),
             Unit::PerSecond if value.abs() >= 1e6 => {
-                format!("{:.2} M/s", value / 1e6)
+                format!("{} M/s", digits(value / 1e6))
             }
             Unit::PerSecond if value.abs() >= 1e3 => {
                 format!("{:.1} k/s", value / 1e3)
@@ -71,6 +73,7 @@ impl Unit {
     pub fn bound(self, value: f64) -> String {
         match self {
             Unit::Ms => format!("{value} ms"),
+            Unit::Us if value.abs() >= 1e3 => format!("{} ms", value / 1e3),
             Unit::Us => format!("{value} us"),
             _ => self.show(value),
         }
@@ -78,6 +81,17 @@ impl Unit {
 
     /// A spread: `0.42 ms (0.31..0.77)`; one run shows the figure alone.
     pub fn show_spread(self, spread: &Spread) -> String {
+        // The range in the median's unit: 1.22 ms (0.950..1.98), not 950.
+        if self == Unit::Us && spread.median.abs() >= 1e3 {
+            let ms = |us: f64| us / 1e3;
+            let in_ms = Spread {
+                median: ms(spread.median),
+                min: ms(spread.min),
+                max: ms(spread.max),
+                runs: spread.runs,
+            };
+            return Unit::Ms.show_spread(&in_ms);
+        }
         let median = self.show(spread.median);
         if spread.runs < 2 {
             return median;
@@ -153,6 +167,10 @@ mod tests {
         let one = Spread::of(&[1.8]).expect("a sample");
         assert_eq!(Unit::Times.show_spread(&one), "1.80x");
         assert_eq!(Unit::Us.show(94.0), "94.0 us");
+        let process = Spread::of(&[950.0, 1220.0, 1980.0]).expect("samples");
+        assert_eq!(Unit::Us.show_spread(&process), "1.22 ms (0.950..1.98)");
+        let rayon = Spread::of(&[197.2e6]).expect("a sample");
+        assert_eq!(Unit::PerSecond.show_spread(&rayon), "197 M/s");
         assert_eq!(Unit::PerSecond.show(9750.0), "9.8 k/s");
     }
 }

@@ -384,7 +384,7 @@ mod tests {
             .find(|l| l.contains("| slow |"))
             .expect("the micro row");
         assert!(
-            slow.ends_with("| 1450 us (1400..1500) | < 1000 us | **no** |"),
+            slow.ends_with("| 1.45 ms (1.40..1.50) | < 1 ms | **no** |"),
             "{slow}"
         );
     }
