@@ -353,6 +353,8 @@ enum Charset {
     /// of what UTF-8 looks like: a UTF-8 page that declares gb2312 would
     /// decode as GBK without an error.
     Gb2312,
+    /// UTF-32, which encoding_rs leaves out (no web page should use it).
+    Utf32 { big_endian: bool },
 }
 
 impl Charset {
@@ -381,6 +383,7 @@ impl Charset {
             Self::Latin1 => "latin-1",
             Self::Windows1252 => "windows-1252",
             Self::Gb2312 => "gb2312",
+            Self::Utf32 { .. } => "UTF-32",
         }
     }
 
@@ -408,6 +411,14 @@ impl Charset {
                 }
                 Self::Encoding(GBK).decode_strictly(body)
             }
+            Self::Utf32 { big_endian } => body
+                .chunks(4)
+                .map(|c| {
+                    let word = <[u8; 4]>::try_from(c).ok()?;
+                    let code = if big_endian { u32::from_be_bytes(word) } else { u32::from_le_bytes(word) };
+                    char::from_u32(code)
+                })
+                .collect(),
         }
     }
 
@@ -417,6 +428,7 @@ impl Charset {
                 encoding.decode_without_bom_handling(body).0.into_owned()
             }
             Self::Gb2312 => Self::Encoding(GBK).decode_replacing(body),
+            Self::Utf32 { .. } => self.decode_strictly(body).unwrap_or_default(),
             Self::Ascii | Self::Latin1 | Self::Windows1252 => {
                 WINDOWS_1252.decode_without_bom_handling(body).0.into_owned()
             }
@@ -433,8 +445,25 @@ fn strip_bom(bytes: &[u8]) -> (&[u8], Option<Charset>) {
         (&bytes[2..], Some(Charset::Encoding(UTF_16LE)))
     } else if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
         (rest, Some(Charset::Encoding(UTF_8)))
+    } else if let Some(rest) = bytes.strip_prefix(b"\x00\x00\xfe\xff") {
+        (rest, Some(Charset::Utf32 { big_endian: true }))
+    } else if let Some(rest) = bytes.strip_prefix(b"\xff\xfe\x00\x00") {
+        (rest, Some(Charset::Utf32 { big_endian: false }))
     } else {
-        (bytes, None)
+        (bytes, wide_without_bom(bytes))
+    }
+}
+/// A page in UTF-16 or UTF-32 without a byte-order mark, recognised by
+/// its zero bytes around a first `<`. BeautifulSoup's detector
+/// (charset_normalizer) recognises these; its other guesses are not
+/// reproduced.
+fn wide_without_bom(bytes: &[u8]) -> Option<Charset> {
+    match bytes.get(..4)? {
+        [b'<', 0, 0, 0] => Some(Charset::Utf32 { big_endian: false }),
+        [0, 0, 0, b'<'] => Some(Charset::Utf32 { big_endian: true }),
+        [b'<', 0, _, 0] => Some(Charset::Encoding(UTF_16LE)),
+        [0, b'<', 0, _] => Some(Charset::Encoding(UTF_16BE)),
+        _ => None,
     }
 }
 
