@@ -8,4 +8,5 @@ mod lesson_00;
 mod lesson_01;
 mod lesson_02;
 mod lesson_04;
+mod lesson_06;
 mod procs;

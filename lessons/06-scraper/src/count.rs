@@ -20,6 +20,7 @@
 use std::cell::RefCell;
 
 use encoding_rs::{Encoding, GBK, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use html5ever::LocalName;
 use html5ever::data::NAMED_ENTITIES;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -27,7 +28,6 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
     TokenizerOpts,
 };
-use html5ever::LocalName;
 
 /// A page's text, and how it was decoded.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,10 +125,9 @@ const AMPERSAND: u8 = 0x01;
 
 /// Elements that html.parser's BeautifulSoup closes as soon as they open.
 const VOID: [&str; 24] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen",
-    "link", "menuitem", "meta", "param", "source", "track", "wbr",
-    "basefont", "bgsound", "command", "frame", "image", "isindex", "nextid",
-    "spacer",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link",
+    "menuitem", "meta", "param", "source", "track", "wbr", "basefont", "bgsound",
+    "command", "frame", "image", "isindex", "nextid", "spacer",
 ];
 /// Their whitespace is kept as it is.
 const PRESERVE_WHITESPACE: [&str; 2] = ["pre", "textarea"];
@@ -180,7 +179,9 @@ impl TokenSink for Tree {
                 }
             }
             Token::TagToken(tag) => tree.end_tag(&tag.name),
-            Token::CommentToken(_) | Token::DoctypeToken(_) => tree.end_string(false),
+            Token::CommentToken(_) | Token::DoctypeToken(_) => {
+                tree.end_string(false)
+            }
             Token::EOFToken => tree.end_string(true),
             Token::ParseError(_) => {}
         }
@@ -257,8 +258,12 @@ fn entities(raw: &str, at_end: bool) -> String {
         }
         let rest = &chars[i + 1..];
         let consumed = match rest.first() {
-            Some('#') => numeric_reference(&rest[1..], at_end, &mut out).map(|n| n + 1),
-            Some(c) if c.is_ascii_alphabetic() => named_reference(rest, at_end, &mut out),
+            Some('#') => {
+                numeric_reference(&rest[1..], at_end, &mut out).map(|n| n + 1)
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                named_reference(rest, at_end, &mut out)
+            }
             _ => None,
         };
         match consumed {
@@ -275,13 +280,20 @@ fn entities(raw: &str, at_end: bool) -> String {
 
 /// `&#123;`, `&#x1F600`: pushes the character and returns how many
 /// characters after `&#` it took, or `None` if this is no reference.
-fn numeric_reference(digits: &[char], at_end: bool, out: &mut String) -> Option<usize> {
+fn numeric_reference(
+    digits: &[char],
+    at_end: bool,
+    out: &mut String,
+) -> Option<usize> {
     let (hex, start) = match digits.first() {
         Some('x' | 'X') => (true, 1),
         _ => (false, 0),
     };
     let radix = if hex { 16 } else { 10 };
-    let len = digits[start..].iter().take_while(|c| c.is_digit(radix)).count();
+    let len = digits[start..]
+        .iter()
+        .take_while(|c| c.is_digit(radix))
+        .count();
     if len == 0 {
         return None;
     }
@@ -296,7 +308,11 @@ fn numeric_reference(digits: &[char], at_end: bool, out: &mut String) -> Option<
     let code = u32::from_str_radix(&number, radix).unwrap_or(u32::MAX);
     out.push(numeric_char(code));
     // A `;` ends the reference and is dropped; any other character stays.
-    Some(if digits.get(end) == Some(&';') { end + 1 } else { end })
+    Some(if digits.get(end) == Some(&';') {
+        end + 1
+    } else {
+        end
+    })
 }
 
 /// The character a numeric reference stands for, as BeautifulSoup resolves
@@ -354,7 +370,9 @@ enum Charset {
     /// decode as GBK without an error.
     Gb2312,
     /// UTF-32, which encoding_rs leaves out (no web page should use it).
-    Utf32 { big_endian: bool },
+    Utf32 {
+        big_endian: bool,
+    },
 }
 
 impl Charset {
@@ -366,7 +384,8 @@ impl Charset {
                 return Some(Self::Latin1);
             }
             "windows-1252" | "cp1252" => return Some(Self::Windows1252),
-            "gb2312" | "euc-cn" | "euccn" | "gb2312-1980" | "gb2312-80" | "chinese" => {
+            "gb2312" | "euc-cn" | "euccn" | "gb2312-1980" | "gb2312-80"
+            | "chinese" => {
                 return Some(Self::Gb2312);
             }
             _ => {}
@@ -404,8 +423,12 @@ impl Charset {
             Self::Gb2312 => {
                 let mut bytes = body.iter();
                 while let Some(&lead) = bytes.next() {
-                    let pair = |trail: Option<&u8>| trail.is_some_and(|t| (0xa1..=0xfe).contains(t));
-                    if lead >= 0x80 && !((0xa1..=0xf7).contains(&lead) && pair(bytes.next())) {
+                    let pair = |trail: Option<&u8>| {
+                        trail.is_some_and(|t| (0xa1..=0xfe).contains(t))
+                    };
+                    if lead >= 0x80
+                        && !((0xa1..=0xf7).contains(&lead) && pair(bytes.next()))
+                    {
                         return None;
                     }
                 }
@@ -415,7 +438,11 @@ impl Charset {
                 .chunks(4)
                 .map(|c| {
                     let word = <[u8; 4]>::try_from(c).ok()?;
-                    let code = if big_endian { u32::from_be_bytes(word) } else { u32::from_le_bytes(word) };
+                    let code = if big_endian {
+                        u32::from_be_bytes(word)
+                    } else {
+                        u32::from_le_bytes(word)
+                    };
                     char::from_u32(code)
                 })
                 .collect(),
@@ -429,16 +456,19 @@ impl Charset {
             }
             Self::Gb2312 => Self::Encoding(GBK).decode_replacing(body),
             Self::Utf32 { .. } => self.decode_strictly(body).unwrap_or_default(),
-            Self::Ascii | Self::Latin1 | Self::Windows1252 => {
-                WINDOWS_1252.decode_without_bom_handling(body).0.into_owned()
-            }
+            Self::Ascii | Self::Latin1 | Self::Windows1252 => WINDOWS_1252
+                .decode_without_bom_handling(body)
+                .0
+                .into_owned(),
         }
     }
 }
 
 /// A byte-order mark: the encoding it names, and the bytes after it.
 fn strip_bom(bytes: &[u8]) -> (&[u8], Option<Charset>) {
-    let utf16 = |bom: &[u8]| bytes.len() >= 4 && bytes.starts_with(bom) && bytes[2..4] != [0, 0];
+    let utf16 = |bom: &[u8]| {
+        bytes.len() >= 4 && bytes.starts_with(bom) && bytes[2..4] != [0, 0]
+    };
     if utf16(&[0xfe, 0xff]) {
         (&bytes[2..], Some(Charset::Encoding(UTF_16BE)))
     } else if utf16(&[0xff, 0xfe]) {
@@ -524,7 +554,9 @@ fn meta_charset(head: &[u8]) -> Option<&[u8]> {
             .collect();
         candidates.reverse();
         for p in candidates {
-            if let Some(value) = charset_value(&lower, head, p + "charset".len(), tag_end) {
+            if let Some(value) =
+                charset_value(&lower, head, p + "charset".len(), tag_end)
+            {
                 return Some(value);
             }
         }
@@ -533,7 +565,12 @@ fn meta_charset(head: &[u8]) -> Option<&[u8]> {
 }
 
 /// `\s*=\s*["']?([^>]*?)[ /;'">]` from `at`; the tag's `>` is at `tag_end`.
-fn charset_value<'a>(lower: &[u8], head: &'a [u8], at: usize, tag_end: usize) -> Option<&'a [u8]> {
+fn charset_value<'a>(
+    lower: &[u8],
+    head: &'a [u8],
+    at: usize,
+    tag_end: usize,
+) -> Option<&'a [u8]> {
     let skip = |mut i: usize| {
         while i < tag_end && is_space(lower[i]) {
             i += 1;
@@ -583,7 +620,10 @@ mod tests {
     #[test]
     fn whitespace_strings_count_one_except_in_pre() {
         // "\n  " before <head>, between elements, after </body>: one each.
-        assert_eq!(count("<html>\n  <head></head>\n  <body> </body>\n</html>\n"), 5);
+        assert_eq!(
+            count("<html>\n  <head></head>\n  <body> </body>\n</html>\n"),
+            5
+        );
         assert_eq!(count("<pre>  \n  </pre>"), 5);
         assert_eq!(count("<textarea>   </textarea>"), 3);
         // A no-break space is not ASCII whitespace.
@@ -693,7 +733,10 @@ mod tests {
                 .as_deref(),
             Some("iso-8859-1")
         );
-        assert_eq!(found(r#"<?xml version="1.0" encoding="UTF-8"?>"#).as_deref(), Some("utf-8"));
+        assert_eq!(
+            found(r#"<?xml version="1.0" encoding="UTF-8"?>"#).as_deref(),
+            Some("utf-8")
+        );
         assert_eq!(found("<p>charset=utf-8</p>"), None);
         // Too far down the page: not looked at.
         let late = format!("{}<meta charset=koi8-r>", " ".repeat(3000));

@@ -2,3 +2,5 @@
 //! count, the embedded web site, and a fetch that keeps its limits.
 
 pub mod count;
+pub mod fetch;
+pub mod site;
