@@ -17,7 +17,9 @@
 //! Lengths are in characters (Unicode scalar values), as Python's `len`
 //! counts them, never bytes.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use encoding_rs::{Encoding, GBK, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use html5ever::LocalName;
@@ -146,9 +148,16 @@ struct Tree {
 #[derive(Default)]
 struct TreeState {
     open: Vec<LocalName>,
-    /// Void elements already closed, whose end tag, if one comes, does
-    /// nothing at all (it does not even end the text string).
-    closed_voids: Vec<LocalName>,
+    /// How many of each name are open, how many of them keep their
+    /// whitespace, how many hide their text: so that nothing walks the
+    /// stack, which grows deep (html.parser closes no `<p>` or `<li>` by
+    /// itself).
+    open_names: HashMap<LocalName, usize>,
+    preserving: usize,
+    hiding: usize,
+    /// Void elements already closed, by name, whose end tag, if one comes,
+    /// does nothing at all (it does not even end the text string).
+    closed_voids: HashMap<LocalName, usize>,
     /// The text since the last tag, comment or declaration.
     string: String,
     total: usize,
@@ -164,13 +173,13 @@ impl TokenSink for Tree {
             Token::NullCharacterToken => tree.string.push('\0'),
             Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
                 tree.end_string(false);
-                tree.open.push(tag.name.clone());
+                tree.push(&tag.name);
                 if tag.self_closing {
                     // `<br/>`, `<div/>`: opened and closed at once.
                     tree.end_tag(&tag.name);
                 } else if VOID.contains(&&*tag.name) {
                     tree.pop_to(&tag.name);
-                    tree.closed_voids.push(tag.name.clone());
+                    *tree.closed_voids.entry(tag.name.clone()).or_default() += 1;
                 } else if &*tag.name == "script" || &*tag.name == "style" {
                     // The only raw text html.parser knows; RAWTEXT, not
                     // script data, because html.parser ends a script at the
@@ -191,50 +200,56 @@ impl TokenSink for Tree {
 
 impl TreeState {
     fn end_tag(&mut self, name: &LocalName) {
-        if let Some(i) = self.closed_voids.iter().position(|v| v == name) {
-            self.closed_voids.remove(i);
+        if let Some(closed) = self.closed_voids.get_mut(name).filter(|n| **n > 0) {
+            *closed -= 1;
             return;
         }
         self.end_string(false);
         self.pop_to(name);
     }
 
+    fn push(&mut self, name: &LocalName) {
+        self.open.push(name.clone());
+        *self.open_names.entry(name.clone()).or_default() += 1;
+        self.preserving += usize::from(PRESERVE_WHITESPACE.contains(&&**name));
+        self.hiding += usize::from(NOT_TEXT.contains(&&**name));
+    }
+
     /// Closes the nearest open element called `name`, and everything opened
     /// inside it; if none is open, nothing.
     fn pop_to(&mut self, name: &LocalName) {
-        if let Some(i) = self.open.iter().rposition(|open| open == name) {
-            self.open.truncate(i);
+        if self.open_names.get(name).is_none_or(|&n| n == 0) {
+            return;
+        }
+        while let Some(popped) = self.open.pop() {
+            if let Some(n) = self.open_names.get_mut(&popped) {
+                *n -= 1;
+            }
+            self.preserving -= usize::from(PRESERVE_WHITESPACE.contains(&&*popped));
+            self.hiding -= usize::from(NOT_TEXT.contains(&&*popped));
+            if popped == *name {
+                return;
+            }
         }
     }
 
     /// Ends the text string being built and counts it, as BeautifulSoup's
     /// `endData` does.
     fn end_string(&mut self, at_end: bool) {
-        if self.string.is_empty() {
-            return;
+        // Inside script, style, template, rt or rp the string is of their
+        // kind, not text: it is not counted.
+        if !self.string.is_empty() && self.hiding == 0 {
+            let text = entities(&self.string, at_end);
+            self.total += if self.preserving == 0
+                && text.chars().all(|c| ASCII_SPACES.contains(&c))
+            {
+                // Only whitespace: one newline, or one space.
+                1
+            } else {
+                text.chars().count()
+            };
         }
-        let raw = std::mem::take(&mut self.string);
-        let text = entities(&raw, at_end);
-        let preserved = self
-            .open
-            .iter()
-            .any(|name| PRESERVE_WHITESPACE.contains(&&**name));
-        let len = if !preserved && text.chars().all(|c| ASCII_SPACES.contains(&c)) {
-            // Only whitespace: one newline, or one space.
-            1
-        } else {
-            text.chars().count()
-        };
-        // The innermost of script, style, template, rt, rp decides the kind.
-        let hidden = self
-            .open
-            .iter()
-            .rev()
-            .find(|name| NOT_TEXT.contains(&&***name))
-            .is_some();
-        if !hidden {
-            self.total += len;
-        }
+        self.string.clear();
     }
 }
 
@@ -242,10 +257,10 @@ impl TreeState {
 /// [`AMPERSAND`]) as html.parser finds them and BeautifulSoup resolves them.
 /// `at_end`: the string ends the document (html.parser needs a character
 /// after a reference to recognise it; otherwise a tag follows).
-fn entities(raw: &str, at_end: bool) -> String {
+fn entities(raw: &str, at_end: bool) -> Cow<'_, str> {
     let amp = char::from(AMPERSAND);
     if !raw.contains(amp) {
-        return raw.to_owned();
+        return Cow::Borrowed(raw);
     }
     let chars: Vec<char> = raw.chars().collect();
     let mut out = String::with_capacity(raw.len());
@@ -275,7 +290,7 @@ fn entities(raw: &str, at_end: bool) -> String {
             }
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `&#123;`, `&#x1F600`: pushes the character and returns how many
