@@ -84,6 +84,7 @@ pub fn bytes_text_len(bytes: &[u8]) -> usize {
     text_len(&decode(bytes).text)
 }
 
+// ANCHOR: swap
 /// The length of BeautifulSoup's `.text` for a decoded page.
 pub fn text_len(html: &str) -> usize {
     // Two characters are swapped before tokenizing, because html5ever
@@ -119,6 +120,7 @@ pub fn text_len(html: &str) -> usize {
     let tree = tokenizer.sink.state.into_inner();
     tree.total
 }
+// ANCHOR_END: swap
 
 const FORM_FEED: u8 = 0x0c;
 /// Stands for `&` while html5ever tokenizes. A control character that no
@@ -163,6 +165,7 @@ struct TreeState {
     total: usize,
 }
 
+// ANCHOR: sink
 impl TokenSink for Tree {
     type Handle = ();
 
@@ -197,6 +200,7 @@ impl TokenSink for Tree {
         TokenSinkResult::Continue
     }
 }
+// ANCHOR_END: sink
 
 impl TreeState {
     fn end_tag(&mut self, name: &LocalName) {

@@ -99,6 +99,7 @@ impl Fetcher {
         Ok(scrape(url, &parsed, &body))
     }
 
+    // ANCHOR: body
     /// Reads the body until its end, the byte limit, or the deadline.
     fn read_body(
         &self,
@@ -130,6 +131,7 @@ impl Fetcher {
             }
         }
     }
+    // ANCHOR_END: body
 
     fn too_slow(&self) -> String {
         format!(
@@ -153,9 +155,8 @@ impl Fetcher {
             self.too_slow()
         } else if err.is_redirect() {
             "too many redirects (a redirect loop?)".to_owned()
-        } else if causes.contains("dns error") || causes.contains("failed to lookup")
-        {
-            format!("cannot resolve the host name ({causes})")
+        } else if causes.contains("dns error") {
+            format!("cannot resolve the host name: {}", innermost(err))
         } else if causes.contains("Connection refused") {
             "connection refused: nothing listens on that port".to_owned()
         } else {
@@ -211,6 +212,15 @@ fn chain(err: &dyn Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// The last cause in an error's chain: the one that says what went wrong.
+fn innermost(err: &dyn Error) -> String {
+    let mut cause = err;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }
 
 fn seconds(d: Duration) -> String {
