@@ -88,6 +88,9 @@ fn main() -> ExitCode {
         lesson_kit::on_stop(move || {
             let _ = stop.send(None);
         });
+        if lesson_kit::stopped() {
+            return; // Ctrl-C came before the hook was in place
+        }
         spawn_fetchers(urls.clone(), workers, fetcher, done);
         let mut pages = Vec::new();
         for _ in 0..urls.len() {
@@ -197,6 +200,8 @@ fn serve(urls: &[String]) -> ExitCode {
         lesson_kit::on_stop(move || {
             let _ = stop.send(());
         });
-        let _ = stopped.recv();
+        if !lesson_kit::stopped() {
+            let _ = stopped.recv();
+        }
     })
 }
