@@ -5,6 +5,8 @@
 
 use std::error::Error;
 use std::io::Read;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::Client;
@@ -28,7 +30,8 @@ pub struct Page {
     pub links: Vec<String>,
 }
 
-/// A client and the limits each fetch keeps.
+/// A client and the limits each fetch keeps. Cloning it shares the client.
+#[derive(Clone)]
 pub struct Fetcher {
     client: Client,
     timeout: Duration,
@@ -60,9 +63,35 @@ impl Fetcher {
         })
     }
 
-    /// Fetches `url` and counts its text; `Err` says why not.
+    // ANCHOR: deadline
+    /// Fetches `url` and counts its text within `--timeout`; `Err` says
+    /// why not.
     pub fn fetch(&self, url: &str) -> Result<Page, String> {
         let deadline = Instant::now() + self.timeout;
+        // A read that stalls can wait a whole client timeout by itself, so
+        // the fetch runs on a thread of its own, and this one waits for it
+        // until the deadline, not a moment longer. A fetch given up on is
+        // left to end on its own timeout; nothing waits for it.
+        let (done, result) = mpsc::channel();
+        let (fetcher, owned) = (self.clone(), url.to_owned());
+        thread::Builder::new()
+            .name("fetch".to_owned())
+            .spawn(move || {
+                let _ = done.send(fetcher.fetch_until(&owned, deadline));
+            })
+            .map_err(|err| format!("cannot start a thread to fetch it: {err}"))?;
+        match result.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            Ok(fetched) => fetched,
+            Err(RecvTimeoutError::Timeout) => Err(self.too_slow()),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err("the fetch failed unexpectedly (its thread panicked)".to_owned())
+            }
+        }
+    }
+    // ANCHOR_END: deadline
+
+    fn fetch_until(&self, url: &str, deadline: Instant) -> Result<Page, String> {
         let parsed =
             Url::parse(url).map_err(|err| format!("malformed URL: {err}"))?;
         if !matches!(parsed.scheme(), "http" | "https") {
