@@ -191,6 +191,15 @@ impl TokenSink for Tree {
                 }
             }
             Token::TagToken(tag) => tree.end_tag(&tag.name),
+            // html5ever reads `<![CDATA[abc]]>` in HTML as a comment;
+            // html.parser as CDATA, a string that `.text` includes.
+            Token::CommentToken(text)
+                if text.starts_with("[CDATA[") && text.ends_with("]]") =>
+            {
+                tree.end_string(false);
+                tree.string.push_str(&text["[CDATA[".len()..text.len() - 2]);
+                tree.end_cdata();
+            }
             Token::CommentToken(_) | Token::DoctypeToken(_) => {
                 tree.end_string(false)
             }
@@ -244,16 +253,26 @@ impl TreeState {
         // kind, not text: it is not counted.
         if !self.string.is_empty() && self.hiding == 0 {
             let text = entities(&self.string, at_end);
-            self.total += if self.preserving == 0
-                && text.chars().all(|c| ASCII_SPACES.contains(&c))
-            {
-                // Only whitespace: one newline, or one space.
-                1
-            } else {
-                text.chars().count()
-            };
+            self.total += self.string_len(&text);
         }
         self.string.clear();
+    }
+
+    /// A CDATA section's string: counted wherever it is, and its
+    /// references are not decoded.
+    fn end_cdata(&mut self) {
+        let raw = std::mem::take(&mut self.string);
+        let text = raw.replace(char::from(AMPERSAND), "&");
+        self.total += self.string_len(&text);
+    }
+
+    fn string_len(&self, text: &str) -> usize {
+        if self.preserving == 0 && text.chars().all(|c| ASCII_SPACES.contains(&c)) {
+            // Only whitespace: one newline, or one space.
+            1
+        } else {
+            text.chars().count()
+        }
     }
 }
 
@@ -678,6 +697,11 @@ mod tests {
         assert_eq!(count("<!DOCTYPE html><!-- note -->a<?php x ?>b"), 2);
         // Each ends the string before it: two whitespace strings, not one.
         assert_eq!(count("<p> <!-- --> </p>"), 2);
+        // CDATA is text to html.parser, wherever it is.
+        assert_eq!(
+            count("<p><![CDATA[a&b]]></p><template><![CDATA[c]]></template>"),
+            4
+        );
     }
 
     #[test]
