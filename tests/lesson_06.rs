@@ -563,7 +563,14 @@ fn ctrl_c_mid_fetch_stops_at_once_and_takes_the_site_with_it() {
     // At scale 20 each page takes 10 s to answer: the fetches are stuck.
     let lesson = Running::start(
         &bin(LESSON),
-        &["--time-scale", "20", "--port", &port.to_string()],
+        &[
+            "--time-scale",
+            "20",
+            "--timeout",
+            "60",
+            "--port",
+            &port.to_string(),
+        ],
     );
     assert!(
         wait_for(Duration::from_secs(10), || established_to(port) >= 3),
