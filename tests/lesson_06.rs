@@ -572,14 +572,14 @@ fn ctrl_c_mid_fetch_stops_at_once_and_takes_the_site_with_it() {
             &port.to_string(),
         ],
     );
-    assert!(
-        wait_for(Duration::from_secs(10), || established_to(port) >= 3),
-        "the three fetches never reached the site"
-    );
+    let reached = wait_for(Duration::from_secs(10), || established_to(port) >= 3);
+    // Stopped before any assertion, so that a failing one leaves no lesson
+    // running behind it.
     let began = Instant::now();
     let stopped =
         lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(5));
     let took = began.elapsed();
+    assert!(reached, "the three fetches never reached the site");
     assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
     assert!(took < Duration::from_secs(3), "stopping took {took:?}");
     assert!(
@@ -602,6 +602,17 @@ fn ctrl_c_mid_fetch_stops_at_once_and_takes_the_site_with_it() {
     );
 }
 
+/// A plain HTTP/1.0 GET of `path` on 127.0.0.1:`port`: the whole answer.
+fn get(port: u16, path: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    stream.write_all(request.as_bytes())?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
 #[test]
 fn serve_runs_the_site_until_ctrl_c() {
     let port = closed_port();
@@ -615,26 +626,21 @@ fn serve_runs_the_site_until_ctrl_c() {
             &port.to_string(),
         ],
     );
-    let first = lesson.next_line().expect("a line");
-    let url = format!("http://127.0.0.1:{port}/threads.html");
-    assert_eq!(first, format!("Serving {url}"));
+    let first = lesson.next_line();
     // Ask for a page as Python would, and get the page itself.
-    let mut stream =
-        TcpStream::connect((Ipv4Addr::LOCALHOST, port)).expect("the site");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("a timeout");
-    let request = "GET /threads.html HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    stream.write_all(request.as_bytes()).expect("a request");
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
+    let answer = get(port, "/threads.html");
+    // Stopped before any assertion, so that a failing one leaves no lesson
+    // running behind it.
+    let stopped =
+        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(5));
+    let url = format!("http://127.0.0.1:{port}/threads.html");
+    assert_eq!(first, Some(format!("Serving {url}")));
+    let answer = answer.expect("an answer from the site");
     assert!(
         answer.starts_with("HTTP/1.") && answer[8..].starts_with(" 200"),
         "{answer}"
     );
     assert!(answer.ends_with(&site_page("threads.html")), "{answer}");
-    let stopped =
-        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(5));
     assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
 }
 
