@@ -3,7 +3,7 @@
 CARGO       ?= cargo
 MDBOOK_VERSION    := 0.4.52
 LINKCHECK_VERSION := 0.7.7
-# The quick scale for run-all: every lesson in a few seconds.
+# The quick scale for run-all: every lesson that sleeps in a few seconds.
 QUICK_SCALE ?= 0.1
 LESSONS     := $(sort $(notdir $(wildcard lessons/*)))
 LESSON      ?= 00-sequential

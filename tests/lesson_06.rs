@@ -335,9 +335,10 @@ fn the_timeline_shows_the_fetches_side_by_side() {
     let starts: Vec<usize> = rows.iter().filter_map(|r| r.find('[')).collect();
     let ends: Vec<usize> = rows.iter().filter_map(|r| r.rfind(']')).collect();
     assert_eq!((starts.len(), ends.len()), (3, 3), "{}", run.stdout);
-    // Side by side: the bars start within a tenth of a bar of each other
-    // (a thread may wait a few milliseconds for a core on a busy machine),
-    // and every bar starts before any ends.
+    // Side by side: the bars start within half a bar of each other (a
+    // thread may wait tens of milliseconds for a core on a busy 2-core
+    // machine; one after another they would start a whole bar apart), and
+    // every bar starts before any ends.
     let bar = ends[0] - starts[0];
     let (first, last) = (starts.iter().min(), starts.iter().max());
     let earliest_end = ends.iter().min();
