@@ -343,7 +343,7 @@ fn the_timeline_shows_the_fetches_side_by_side() {
     let (first, last) = (starts.iter().min(), starts.iter().max());
     let earliest_end = ends.iter().min();
     assert!(
-        last.zip(first).is_some_and(|(l, f)| l - f <= bar / 10)
+        last.zip(first).is_some_and(|(l, f)| l - f <= bar / 2)
             && last.zip(earliest_end).is_some_and(|(l, e)| l < e),
         "{}",
         run.stdout
