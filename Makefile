@@ -3,7 +3,7 @@
 CARGO       ?= cargo
 MDBOOK_VERSION    := 0.4.52
 LINKCHECK_VERSION := 0.7.7
-# The quick scale for run-all: every lesson in a few seconds.
+# The quick scale for run-all: every lesson that sleeps in a few seconds.
 QUICK_SCALE ?= 0.1
 LESSONS     := $(sort $(notdir $(wildcard lessons/*)))
 LESSON      ?= 00-sequential
@@ -74,6 +74,8 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/08-rayon/output.txt lesson-08-rayon --bound 200000
 	{ echo '$$ cargo run --release -p lesson-08-rayon'; \
 	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
+	scripts/docs-output.sh lessons/06-scraper/output.txt lesson-06-scraper
+	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper not-a-url ftp://127.0.0.1/file http://no-such-host.invalid/ http://127.0.0.1:9/
 	@# Each run again with --json, drawn as an SVG timeline beside its output.txt.
 	$(CARGO) run --locked -q -p lesson-00-sequential -- --json | $(TIMELINE) lessons/00-sequential/output.svg
 	$(CARGO) run --locked -q -p lesson-01-threads -- --json | $(TIMELINE) lessons/01-threads/output.svg
@@ -85,6 +87,7 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	$(CARGO) run --locked -q -p lesson-04-processpool -- --json --crash-task 5 | $(TIMELINE) lessons/04-processpool/output-crash.svg --title "lesson-04-processpool --crash-task 5"
 	$(CARGO) run --locked -q -p lesson-04-processpool -- --json --poison-task 5 | $(TIMELINE) lessons/04-processpool/output-poison.svg --title "lesson-04-processpool --poison-task 5"
 	$(CARGO) run --locked -q -p lesson-05-locked-counter -- --json | $(TIMELINE) lessons/05-locked-counter/output.svg
+	$(CARGO) run --locked -q -p lesson-06-scraper -- --json | $(TIMELINE) lessons/06-scraper/output.svg
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json | $(TIMELINE) lessons/07-queue/output.svg
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json --hold-lock | $(TIMELINE) lessons/07-queue/output-hold-lock.svg --title "lesson-07-queue --hold-lock"
 	$(CARGO) run --locked -q -p lesson-08-rayon -- --json --bound 200000 | $(TIMELINE) lessons/08-rayon/output.svg --title "lesson-08-rayon --bound 200000"

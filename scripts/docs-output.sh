@@ -4,7 +4,8 @@
 # writes OUT, whose first line is the command. What changes from run to run
 # without meaning is normalised, so that a rerun changes only what really
 # varies (the order of lines printed at the same instant by two workers):
-# `pid 1234` becomes `pid <pid>`, times are rounded to 10 ms, and the
+# `pid 1234` becomes `pid <pid>`, an ephemeral port `127.0.0.1:<port>`,
+# the summary's times are rounded to 10 ms, and the
 # overhead (a fraction of a millisecond, different every run) becomes a
 # bound: `< 1 ms`. Needs the binaries built (make does it).
 # A run that should fail (a demo of an error) sets EXPECT_STATUS, and the
@@ -29,8 +30,18 @@ if [ $# -gt 0 ]; then command="$command -- $*"; fi
     if [ "$status" != 0 ]; then echo "[exit status $status]"; fi
 } | awk '
     { gsub(/pid [0-9]+/, "pid <pid>") }
-    ($1 == "elapsed" || $1 == "ideal" || $1 == "sequential") && $3 == "s" {
-        sub(/[0-9]+\.[0-9]+ s/, sprintf(" %.2f s", $2))
+    # An ephemeral port (five digits) changes every run; port 9 and the
+    # like are part of what the run shows.
+    { gsub(/127\.0\.0\.1:[0-9][0-9][0-9][0-9][0-9]/, "127.0.0.1:<port>") }
+    # The summary only: its elapsed line has nothing after the unit, its
+    # ideal and sequential lines say what they are.
+    function rounded(value, unit) {
+        if (unit == "ms") return sprintf("%d ms", int(value / 10 + 0.5) * 10)
+        return sprintf("%.2f s", value)
+    }
+    ($1 == "elapsed" && NF == 3) || ($1 == "ideal" && /the busiest/) ||
+    ($1 == "sequential" && /every sleep/) {
+        if ($3 == "s" || $3 == "ms") sub(/[0-9]+\.[0-9]+ m?s/, " " rounded($2, $3))
     }
     $1 == "overhead" && $3 == "ms" {
         bound = int($2) + 1

@@ -259,11 +259,6 @@ fn check_example(name: &str) {
 }
 
 #[test]
-fn the_plain_example_prints_every_item_once_in_three_rounds() {
-    check_example("plain-07");
-}
-
-#[test]
 fn the_crossbeam_example_prints_every_item_once_in_three_rounds() {
     check_example("crossbeam");
 }

@@ -127,6 +127,16 @@ fn plain_02_runs_squares_and_cubes_in_two_processes_in_the_cubes_time() {
     });
 }
 
+#[test]
+fn plain_07_processes_every_item_once_in_three_rounds() {
+    check(&Plain {
+        name: "plain-07",
+        // Which worker takes which item is up to the scheduler: any order.
+        groups: (0..10).map(|n| vec![format!("Processed {n}")]).collect(),
+        ideal_ms: 3.0 * 200.0,
+    });
+}
+
 /// A time scale that is no duration is an error, not a panic, in the
 /// parent and in lesson 02's children alike.
 #[test]

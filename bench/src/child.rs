@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 /// stdout if it exited with status 0; otherwise why not, with the last line
 /// of its stderr.
 pub fn run(mut command: Command, limit: Duration) -> Result<String, String> {
-    let shown = format!("{command:?}");
+    let label = name(&command);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|err| format!("cannot start {shown}: {err}"))?;
+        .map_err(|err| format!("cannot start {label}: {err}"))?;
     // A reader per pipe, so that a program filling one pipe never blocks
     // while the other is read.
     let stdout = read_all(child.stdout.take());
@@ -27,15 +27,26 @@ pub fn run(mut command: Command, limit: Duration) -> Result<String, String> {
     let stderr = stderr.join().unwrap_or_default();
     match status {
         Some(status) if status.success() => Ok(stdout),
-        Some(status) => {
-            let last = stderr.lines().last().unwrap_or("no message");
-            Err(format!("{shown} failed ({status}): {last}"))
-        }
+        // The project's programs name themselves in their last message.
+        Some(status) => Err(match stderr.lines().rfind(|l| !l.trim().is_empty()) {
+            Some(last) => last.trim().to_owned(),
+            None => format!("{label} exited with {status}"),
+        }),
         None => Err(format!(
-            "{shown} did not finish within {} s, and was killed",
+            "{label} did not finish within {} s, and was killed",
             limit.as_secs()
         )),
     }
+}
+
+/// The program a command runs, for a message: the script for a Python.
+fn name(command: &Command) -> String {
+    let script = (command.get_args()).find(|a| a.to_string_lossy().ends_with(".py"));
+    let path = std::path::Path::new(script.unwrap_or(command.get_program()));
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The exit status, or `None` after killing (and reaping) a program still

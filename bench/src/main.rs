@@ -18,6 +18,7 @@ mod lessons;
 mod machine;
 mod micro;
 mod pool04;
+mod scrape;
 mod stats;
 mod table;
 mod timeline;
@@ -180,10 +181,8 @@ fn bench(cli: &Cli) -> Result<(), String> {
     let lessons = lessons::measure_all(&setup);
     let mut micro = micro::measure_all(&setup);
     let cpu = cpu::measure(&setup, cli.quick);
-    // The CPU rows go before the scraper's, the last group.
-    let scraper = micro.split_off(micro.len() - 2);
     micro.extend(cpu.measures);
-    micro.extend(scraper);
+    micro.extend(scrape::measure(&setup, cli.quick));
 
     let mut skipped = Vec::new();
     if let Err(why) = &setup.python {
@@ -194,10 +193,18 @@ fn bench(cli: &Cli) -> Result<(), String> {
         .filter_map(|l| l.python.as_ref().err().map(|why| (l.lesson.name, why)));
     let micro_missing = (micro.iter())
         .filter_map(|m| m.figure.as_ref().err().map(|why| (m.what, why)));
+    let mut missing: Vec<(String, Vec<&str>)> = Vec::new();
     for (what, why) in lessons_missing.chain(micro_missing) {
-        if why.contains("bench-venv") && setup.python.is_ok() {
-            skipped.push(format!("{what}: {why}"));
+        if !why.contains("bench-venv") || setup.python.is_err() {
+            continue;
         }
+        match missing.iter_mut().find(|(known, _)| known == why) {
+            Some((_, whats)) => whats.push(what),
+            None => missing.push((why.clone(), vec![what])),
+        }
+    }
+    for (why, whats) in missing {
+        skipped.push(format!("{}: {why}", whats.join("; ")));
     }
     let table = table::render(
         &machine,

@@ -124,9 +124,6 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
             None => Err("no sample".to_owned()),
         }
     };
-    let scraper = || {
-        Err("not yet measured: lesson 06 is not in this workspace yet".to_owned())
-    };
     let m = Measure::new;
     vec![
         m(
@@ -253,23 +250,6 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
             Lang::Python,
             Unit::PerSecond,
             figure("py-ppe-map-per-s"),
-        ),
-        m(
-            "scraper-rust",
-            "parse + count (lesson 06)",
-            "scraper / html5ever",
-            Lang::Rust,
-            Unit::MbPerSecond,
-            scraper(),
-        )
-        .target(Target::TimesOther(10.0, "scraper-bs4")),
-        m(
-            "scraper-bs4",
-            "parse + count (lesson 06)",
-            "BeautifulSoup, html.parser",
-            Lang::Python,
-            Unit::MbPerSecond,
-            scraper(),
         ),
     ]
 }

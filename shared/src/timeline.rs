@@ -41,6 +41,7 @@ pub fn render(rec: &Recording, total: Duration, width: usize) -> String {
     let margin = " ".repeat(name_width + 2);
 
     let mut out = String::new();
+    let mut narrow = false;
     let _ = writeln!(out, "timeline: one column = {}", axis.column_text());
     let _ = writeln!(out, "{margin}{}", axis.labels());
     let _ = writeln!(out, "{margin}{}", axis.ruler());
@@ -49,7 +50,7 @@ pub fn render(rec: &Recording, total: Duration, width: usize) -> String {
             Some(worker) => {
                 let mut cells = vec![' '; columns];
                 for span in rec.spans.iter().filter(|s| s.worker == worker) {
-                    draw_bar(&mut cells, span, &axis);
+                    narrow |= draw_bar(&mut cells, span, &axis);
                 }
                 cells.into_iter().collect()
             }
@@ -67,6 +68,9 @@ pub fn render(rec: &Recording, total: Duration, width: usize) -> String {
             out,
             "{margin}[--X a task lost with its worker (it runs again elsewhere)"
         );
+    }
+    if narrow {
+        let _ = writeln!(out, "{margin}#    a finished task one column wide");
     }
     out
 }
@@ -200,8 +204,9 @@ impl Axis {
 }
 
 /// Draws one task as `[tag---]`, `[tag-->` if it was cut short, or
-/// `[tag--X` if it was lost with its worker.
-fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) {
+/// `[tag--X` if it was lost with its worker; returns whether it was a
+/// finished task only one column wide, drawn `#`.
+fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) -> bool {
     let last = row.len() - 1;
     let start = axis.column(span.start).min(last);
     let end = axis
@@ -217,7 +222,7 @@ fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) {
     };
     if width == 1 {
         row[start] = if span.finished { '#' } else { last_cell };
-        return;
+        return span.finished;
     }
     let tag = short_label(&span.label);
     let mut inside = tag.chars().take(width - 2).chain(std::iter::repeat('-'));
@@ -226,6 +231,7 @@ fn draw_bar(row: &mut [char], span: &Span, axis: &Axis) {
         *cell = inside.next().unwrap_or('-');
     }
     row[end - 1] = last_cell;
+    false
 }
 
 /// The part of a line worth printing inside a bar: what follows the last
@@ -372,6 +378,26 @@ mod tests {
         assert!(text.contains("a task that did not finish"), "{text}");
         let whole = render(&two_threads(), secs(10.0), 80);
         assert!(!whole.contains("did not finish"), "{whole}");
+    }
+
+    #[test]
+    fn a_task_one_column_wide_is_a_hash_and_the_legend_says_so() {
+        let mut rec = Recording::default();
+        let main = rec.worker("main");
+        rec.add(main, "short", secs(0.0), secs(0.01));
+        rec.add(main, "Number : 1", secs(1.0), secs(10.0));
+        let text = render(&rec, secs(10.0), 60);
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("main"))
+            .unwrap_or_default();
+        assert!(row.starts_with("main  #"), "{text}");
+        assert!(
+            text.contains("#    a finished task one column wide"),
+            "{text}"
+        );
+        let whole = render(&two_threads(), secs(10.0), 80);
+        assert!(!whole.contains("one column wide"), "{whole}");
     }
 
     #[test]

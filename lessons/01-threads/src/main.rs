@@ -7,7 +7,7 @@
 //! in the timeline the two rows overlap. The order within each thread never
 //! changes; the order between them, at the same instant, can.
 //!
-//! Three more runs in `examples/`: `join_value` (a thread hands back a
+//! Four more runs in `examples/`: `join_value` (a thread hands back a
 //! value), `scoped` (threads that borrow local data) and `join_in_loop` (the
 //! classic mistake that makes threads run one after another).
 

@@ -69,11 +69,17 @@ pub fn report(
     if lesson_kit::options().json || done.is_empty() {
         return;
     }
-    let mut table = String::from("\nmethod                    time   speedup\n");
+    let mut table = String::from("\nmethod                     time   speedup\n");
     for c in done {
         let x = speedup(c.took).map_or("-".to_owned(), |x| format!("{x:.2}x"));
+        // Milliseconds below a second, where "0.001 s" would say little.
         let secs = c.took.as_secs_f64();
-        table.push_str(&format!("{:<20} {secs:>7.3} s {x:>8}\n", c.method.name()));
+        let time = if secs < 1.0 {
+            format!("{:.2} ms", secs * 1e3)
+        } else {
+            format!("{secs:.3} s")
+        };
+        table.push_str(&format!("{:<20} {time:>10} {x:>8}\n", c.method.name()));
     }
     let ideal = threads.min(cores);
     table.push_str(&format!(
