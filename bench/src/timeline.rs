@@ -23,7 +23,8 @@ pub struct Timeline {
     pub lesson: String,
     pub elapsed_ms: f64,
     pub ideal_ms: Option<f64>,
-    /// In their numbers' order: `thread 2` before `thread 10`.
+    /// Kinds of worker (`thread`, `worker`) in the order they first ran a
+    /// task; each kind in its numbers' order, `thread 2` before `thread 10`.
     pub workers: Vec<String>,
     pub tasks: Vec<Task>,
 }
@@ -67,7 +68,7 @@ impl Timeline {
                 workers.push(task.worker.clone());
             }
         }
-        workers.sort_by_key(|name| natural(name));
+        order_rows(&mut workers, &tasks);
         Ok(Self {
             lesson: doc["lesson"].as_str().unwrap_or("a lesson").to_owned(),
             elapsed_ms,
@@ -173,6 +174,31 @@ impl Timeline {
     }
 }
 
+/// Orders the rows: by kind (the name before its first digit), kinds in the
+/// order their first task started, each kind's workers by their numbers:
+/// workers started together (four threads at once) keep their numbers'
+/// order, whichever happened to start first.
+fn order_rows(workers: &mut [String], tasks: &[Task]) {
+    let kind = |name: &str| {
+        name.split(|c: char| c.is_ascii_digit())
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
+    let first_start = |wanted: &str| {
+        (tasks.iter())
+            .filter(|t| kind(&t.worker) == wanted)
+            .map(|t| t.start_ms)
+            .fold(f64::INFINITY, f64::min)
+    };
+    workers.sort_by(|a, b| {
+        let (ka, kb) = (kind(a), kind(b));
+        (first_start(&ka).total_cmp(&first_start(&kb)))
+            .then_with(|| ka.cmp(&kb))
+            .then_with(|| natural(a).cmp(&natural(b)))
+    });
+}
+
 /// A name as text and numbers, so that names sort by their numbers' values.
 fn natural(name: &str) -> Vec<(String, u64)> {
     let mut parts = Vec::new();
@@ -214,6 +240,37 @@ mod tests {
             {"worker": "thread 2", "label": "letter : b", "start_ms": 100.3, "end_ms": 200.5}
         ],
         "elapsed_ms": 250.9, "ideal_ms": 250.0, "sequential_ms": 450.0}"#;
+
+    #[test]
+    fn rows_go_by_kind_in_start_order_then_by_number() {
+        let task = |worker: &str, start_ms| Task {
+            worker: worker.to_owned(),
+            label: String::new(),
+            start_ms,
+            end_ms: start_ms + 1.0,
+        };
+        let tasks = [
+            task("rayon 2", 30.0),
+            task("thread 2", 20.1),
+            task("main", 0.0),
+            task("thread 1", 20.2),
+            task("rayon 1-2", 40.0),
+            task("thread 10", 20.0),
+            task("rayon 1", 31.0),
+        ];
+        let mut rows: Vec<String> = tasks.iter().map(|t| t.worker.clone()).collect();
+        order_rows(&mut rows, &tasks);
+        let expected = [
+            "main",
+            "thread 1",
+            "thread 2",
+            "thread 10",
+            "rayon 1",
+            "rayon 1-2",
+            "rayon 2",
+        ];
+        assert_eq!(rows, expected);
+    }
 
     #[test]
     fn workers_are_rows_in_their_numbers_order() {
