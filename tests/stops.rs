@@ -15,10 +15,16 @@ use nix::unistd::Pid;
 use crate::procs::{self, assert_none_left, started_by};
 use crate::util::{self, Running, bin, example};
 
-/// As `lesson 2>&1 | head -1`: stdout and stderr share one pipe, which
-/// closes after the first line. Later notices on stderr must not panic the
-/// lesson (exit 101): it ends quietly with the status it had earned.
-fn both_streams_into_a_pipe_read_once(program: &str, args: &[&str]) -> Option<i32> {
+/// As `lesson 2>&1 | head -N`: stdout and stderr share one pipe, which
+/// closes after `lines` lines. Later notices on stderr must not panic the
+/// lesson (exit 101): it ends quietly with the status it had earned, and
+/// the children named in the lines it read (`pid N`) are reaped by the
+/// lesson, not left as zombies: the kit's exit kills and waits for them.
+fn both_streams_into_a_pipe_read(
+    program: &str,
+    args: &[&str],
+    lines: usize,
+) -> Option<i32> {
     let (reader, writer) = std::io::pipe().expect("a pipe");
     let mut command = util::command(&bin(program), args);
     command
@@ -28,33 +34,63 @@ fn both_streams_into_a_pipe_read_once(program: &str, args: &[&str]) -> Option<i3
     // Our copies of the writing end went into the command, which is dropped
     // with it: the pipe ends when the lesson and its children close theirs.
     drop(command);
-    let mut first = String::new();
-    BufReader::new(reader)
-        .read_line(&mut first)
-        .expect("a line");
-    assert!(!first.is_empty(), "{program} printed nothing");
-    // The reader is dropped here: the pipe is closed, as `head -1` does.
     let pid = child.id();
+    let mut reader = BufReader::new(reader);
+    let mut children = Vec::new();
+    for _ in 0..lines {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("a line");
+        assert!(!line.is_empty(), "{program} printed too little");
+        // A child's own line names its PID first; the lesson's own PID is
+        // not a child's.
+        children.extend(
+            procs::pids_in(&line)
+                .into_iter()
+                .take(1)
+                .filter(|&p| p != pid),
+        );
+    }
+    drop(reader); // the pipe is closed, as `head` does
     let out = util::wait_within(child, Duration::from_secs(10))
         .unwrap_or_else(|| panic!("{program} did not end after its pipe closed"));
-    assert_none_left(pid, &[]);
+    assert_none_left(pid, &children);
     out.status.code()
 }
 
 #[test]
 fn notices_into_a_closed_pipe_do_not_panic_the_lesson() {
     // The poisoned task makes the pool print a notice per lost attempt.
-    let code = both_streams_into_a_pipe_read_once(
+    let code = both_streams_into_a_pipe_read(
         "lesson-04-processpool",
         &["--time-scale", "0.05", "--poison-task", "1"],
+        1,
     );
     assert!(matches!(code, Some(0 | 1)), "exit code {code:?}");
-    // A failing child writes its notice into the same closed pipe.
-    let code = both_streams_into_a_pipe_read_once(
+    // The parent's line, then each child's, with its PID; the cubes child
+    // then fails, and writes its notice into the closed pipe.
+    let code = both_streams_into_a_pipe_read(
         "lesson-02-processes",
         &["--time-scale", "0.05", "--fail-child", "cubes"],
+        3,
     );
     assert!(matches!(code, Some(0 | 1)), "exit code {code:?}");
+}
+
+/// A pipe for stderr that is already full, with nobody reading it: a
+/// write to it blocks for good.
+fn full_pipe() -> (std::io::PipeReader, Stdio) {
+    use nix::fcntl::{FcntlArg, OFlag, fcntl};
+    use std::io::Write;
+    let (reader, mut writer) = std::io::pipe().expect("a pipe");
+    let flags =
+        OFlag::from_bits_truncate(fcntl(&writer, FcntlArg::F_GETFL).expect("flags"));
+    fcntl(&writer, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))
+        .expect("non-blocking");
+    let chunk = [b'x'; 4096];
+    while writer.write(&chunk).is_ok() {}
+    // Blocking again, for the lesson that inherits it.
+    fcntl(&writer, FcntlArg::F_SETFL(flags)).expect("blocking");
+    (reader, writer.into())
 }
 
 fn dev_full() -> Stdio {
@@ -68,18 +104,23 @@ fn dev_full() -> Stdio {
 #[test]
 fn a_stop_works_when_stderr_cannot_be_written() {
     // Lesson 00's next line is 2 s away: ending within 1 s means the
-    // handler woke the sleeper, although its message could not be written.
-    let mut lesson =
-        Running::start_with_stderr(&bin("lesson-00-sequential"), &[], dev_full());
-    assert_eq!(lesson.next_line().as_deref(), Some("Number : 0"));
-    let stopped =
-        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1));
-    assert_eq!(stopped.code, Some(130));
-    assert!(
-        stopped.rest.iter().any(|l| l.starts_with("interrupted:")),
-        "{:?}",
-        stopped.rest
-    );
+    // handler woke the sleeper, although its message could not be written
+    // (/dev/full fails at once; a full pipe would block the message for
+    // good, so the handler must stop the work before it writes).
+    let (_unread, full) = full_pipe();
+    for stderr in [dev_full(), full] {
+        let mut lesson =
+            Running::start_with_stderr(&bin("lesson-00-sequential"), &[], stderr);
+        assert_eq!(lesson.next_line().as_deref(), Some("Number : 0"));
+        let stopped =
+            lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1));
+        assert_eq!(stopped.code, Some(130));
+        assert!(
+            stopped.rest.iter().any(|l| l.starts_with("interrupted:")),
+            "{:?}",
+            stopped.rest
+        );
+    }
 
     // Lesson 02's children run for 3.75 s more at this scale: they must be
     // killed by the first signal, not left to finish.

@@ -177,6 +177,8 @@ impl Run {
     /// returns the exit status.
     pub(crate) fn finish(&self) -> ExitCode {
         let elapsed = self.elapsed();
+        // The stop message first, then the summary.
+        self.stop.wait_handled(Duration::from_millis(200));
         self.report_lost_tasks();
         let mut rec = self.recording().clone();
         rec.number_threads();

@@ -132,6 +132,34 @@ impl Stop {
 
     fn mark_handled(&self, at: Instant) {
         *self.handled.lock().unwrap_or_else(PoisonError::into_inner) = Some(at);
+        // Under the sleepers' lock, so that a waiter in `wait_handled`
+        // cannot miss it between its check and its wait.
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        self.wake.notify_all();
+    }
+
+    /// After a stop, waits at most `limit` for the handler to have said so
+    /// on stderr, so that its message comes before the summary and is not
+    /// lost when the lesson ends first. A stderr that blocks costs `limit`.
+    pub(crate) fn wait_handled(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        while self.requested()
+            && self
+                .handled
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_none()
+        {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            guard = match self.wake.wait_timeout(guard, deadline - now) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
     }
 
     /// Handles one stop signal.
@@ -212,6 +240,29 @@ mod tests {
         stop.mark_handled(first);
         let soon = first + SAME_REQUEST / 2;
         assert_eq!(stop.classify(soon), Action::SameRequest);
+    }
+
+    #[test]
+    fn the_summary_waits_for_the_stop_message_but_not_for_ever() {
+        let limit = Duration::from_secs(5);
+        // No stop: nothing to wait for.
+        let stop = Stop::default();
+        let began = Instant::now();
+        stop.wait_handled(limit);
+        assert!(began.elapsed() < limit, "waited without a stop");
+        // A stop whose message is out: no wait either.
+        assert_eq!(stop.classify(Instant::now()), Action::Stop);
+        stop.mark_handled(Instant::now());
+        stop.wait_handled(limit);
+        assert!(began.elapsed() < limit, "waited for a message already out");
+        // A stop whose message never comes (a stderr that blocks): the
+        // wait ends at its limit.
+        let stuck = Stop::default();
+        assert_eq!(stuck.classify(Instant::now()), Action::Stop);
+        let short = Duration::from_millis(30);
+        let began = Instant::now();
+        stuck.wait_handled(short);
+        assert!(began.elapsed() >= short);
     }
 
     #[test]

@@ -33,6 +33,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io;
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -44,9 +45,12 @@ use crate::protocol::{Message, Reply, Request};
 /// it: a task that kills every worker must not kill them forever.
 pub const MAX_ATTEMPTS: u32 = 3;
 
-/// A wait for the next event that ends this much later than asked means
-/// the pool itself was not running: its process group was stopped (Ctrl-Z,
-/// SIGSTOP) and resumed. A busy machine delays a wake-up by milliseconds.
+/// How often the pool's clock notes that the process is running.
+const TICK: Duration = Duration::from_millis(100);
+
+/// A gap between two notes this much longer than [`TICK`] means nothing in
+/// the process ran: its group was stopped (Ctrl-Z, SIGSTOP) and resumed. A
+/// busy machine delays a wake-up by milliseconds, not half a second.
 const SUSPENDED_AFTER: Duration = Duration::from_millis(500);
 
 /// How long a dropped pool waits for its idle workers to exit on their own
@@ -87,6 +91,65 @@ pub struct Pool<Q, R> {
     events: Receiver<Event>,
     pids: Vec<u32>,
     recovered: Vec<String>,
+    /// The time deadlines are kept in: the lesson's, less its stops.
+    clock: RunningClock,
+}
+
+/// The lesson's time less the time its process spent stopped (Ctrl-Z then
+/// `fg`), when its workers were stopped too and could not answer: a
+/// deadline in this time never expires for a stop of the whole job.
+///
+/// A thread notes the time every [`TICK`]. Whoever reads the clock notes it
+/// too, so a stop is counted by the first reader after it, whichever thread
+/// runs first on `fg`.
+struct RunningClock {
+    ticks: Arc<Mutex<Ticks>>,
+}
+
+/// The last note and the time found stopped so far.
+struct Ticks {
+    last: Instant,
+    stopped: Duration,
+}
+
+impl Ticks {
+    /// Notes `now`; a gap far longer than a tick was time stopped.
+    fn note(&mut self, now: Instant) {
+        let gap = now.saturating_duration_since(self.last);
+        if gap > TICK + SUSPENDED_AFTER {
+            self.stopped += gap - TICK;
+        }
+        self.last = self.last.max(now);
+    }
+}
+
+impl RunningClock {
+    fn start() -> Self {
+        let ticks = Arc::new(Mutex::new(Ticks {
+            last: Instant::now(),
+            stopped: Duration::ZERO,
+        }));
+        let weak = Arc::downgrade(&ticks);
+        // The thread ends with the pool: it holds only a weak reference.
+        thread::spawn(move || {
+            loop {
+                thread::sleep(TICK);
+                let Some(ticks) = weak.upgrade() else { break };
+                ticks
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .note(Instant::now());
+            }
+        });
+        Self { ticks }
+    }
+
+    /// The lesson's time so far, less the time it was stopped.
+    fn now(&self) -> Duration {
+        let mut ticks = self.ticks.lock().unwrap_or_else(PoisonError::into_inner);
+        ticks.note(Instant::now());
+        lesson_kit::elapsed().saturating_sub(ticks.stopped)
+    }
 }
 
 /// One worker process and the task it runs.
@@ -135,6 +198,7 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             events,
             pids: Vec::new(),
             recovered: Vec::new(),
+            clock: RunningClock::start(),
         };
         // Present, if empty, in every run's JSON document.
         lesson_kit::fact("recovered", Vec::<String>::new());
@@ -205,10 +269,7 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             // pipes too. The pool holds a sender itself, so the channel
             // never disconnects: an error is always the timeout.
             let wait = self.until_next_deadline();
-            let asked = Instant::now();
-            let event = self.events.recv_timeout(wait);
-            self.forgive_suspension(asked, wait);
-            match event {
+            match self.events.recv_timeout(wait) {
                 Ok(event) => self.handle(event),
                 Err(_) => {
                     // Answers that came in since the wait gave up count.
@@ -221,26 +282,9 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
         }
     }
 
-    /// After a wait that began at `asked` for at most `wait`: if it ended
-    /// far later than that, the pool was stopped with its workers (Ctrl-Z
-    /// then `fg`) and the clock ran on without them. Every running task's
-    /// deadline moves back by the whole time asleep, which is at least the
-    /// time stopped, so a worker is never blamed for the pool's own pause.
-    fn forgive_suspension(&mut self, asked: Instant, wait: Duration) {
-        let asleep = asked.elapsed();
-        if asleep < wait + SUSPENDED_AFTER {
-            return;
-        }
-        for worker in &mut self.workers {
-            if let Some((_, _, deadline)) = &mut worker.running {
-                *deadline += asleep;
-            }
-        }
-    }
-
     /// The time left until the first running task's deadline.
     fn until_next_deadline(&self) -> Duration {
-        let now = lesson_kit::elapsed();
+        let now = self.clock.now();
         let deadlines = self.workers.iter().filter_map(|worker| worker.running);
         deadlines
             .map(|(_, _, deadline)| deadline.saturating_sub(now))
@@ -251,7 +295,7 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
     /// Stops every worker that has held its task past the deadline; its task
     /// goes back in the queue as if the worker had died.
     fn stop_late_workers(&mut self) {
-        let now = lesson_kit::elapsed();
+        let now = self.clock.now();
         let within = self.answer_within;
         let why = format!("did not answer within {:.2} s", within.as_secs_f64());
         let late = (self.workers.iter_mut())
@@ -305,8 +349,10 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
                 attempt: *attempts,
                 input: input.clone(),
             };
-            let now = lesson_kit::elapsed();
-            worker.running = Some((index, now, now + within));
+            // Sent now, in the lesson's time (for the timeline); answered by
+            // a deadline in the clock that leaves out the lesson's stops.
+            let deadline = self.clock.now() + within;
+            worker.running = Some((index, lesson_kit::elapsed(), deadline));
             let sent = (worker.stdin.as_mut())
                 .map(|stdin| children::write_line(stdin, &request.encode()));
             if let Some(Err(err)) = sent {
@@ -732,23 +778,24 @@ mod tests {
     }
 
     #[test]
-    fn a_pool_stopped_with_its_workers_does_not_blame_them() {
-        within_limit(|| {
-            let mut pool = pool_of(1, "while read line; do :; done");
-            pool.submit(7);
-            pool.dispatch();
-            let deadline =
-                |pool: &Pool<u64, String>| pool.workers[0].running.map(|r| r.2);
-            let before = deadline(&pool).expect("the task was sent");
-            // A wait for 100 ms that ended 3 s later: the group was stopped.
-            let asked = Instant::now() - Duration::from_secs(3);
-            pool.forgive_suspension(asked, Duration::from_millis(100));
-            let after = deadline(&pool).expect("still running");
-            assert!(after >= before + Duration::from_secs(3), "{after:?}");
-            // A wait that ended on time moves nothing.
-            pool.forgive_suspension(Instant::now(), Duration::from_millis(100));
-            assert_eq!(deadline(&pool), Some(after));
-        });
+    fn time_the_process_was_stopped_is_left_out_of_the_clock() {
+        let start = Instant::now();
+        let mut ticks = Ticks {
+            last: start,
+            stopped: Duration::ZERO,
+        };
+        // Notes a tick apart, or late by a busy machine's delay: running.
+        ticks.note(start + TICK);
+        ticks.note(start + TICK * 2 + Duration::from_millis(150));
+        assert_eq!(ticks.stopped, Duration::ZERO);
+        // Three seconds without a note: stopped for all but one tick.
+        let resumed = start + TICK * 2 + Duration::from_secs(3);
+        ticks.note(resumed);
+        let stopped = Duration::from_secs(3) - Duration::from_millis(150) - TICK;
+        assert_eq!(ticks.stopped, stopped);
+        // A note from before the last (another thread) changes nothing.
+        ticks.note(start);
+        assert_eq!(ticks.stopped, stopped);
     }
 
     impl Pool<u64, String> {
