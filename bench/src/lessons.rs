@@ -141,6 +141,11 @@ pub struct Run {
     pub ideal_ms: Option<f64>,
     pub sequential_ms: Option<f64>,
     pub lines: Vec<String>,
+    /// When the last worker to start began its first task: in a process
+    /// lesson, what starting the children cost.
+    pub start_ms: Option<f64>,
+    /// From the last task's end to the lesson's: the shutdown.
+    pub tail_ms: Option<f64>,
 }
 
 impl Run {
@@ -154,11 +159,28 @@ impl Run {
         let lines = (doc["lines"].as_array().into_iter().flatten())
             .filter_map(|l| l.as_str().map(str::to_owned))
             .collect();
+        // Each worker's first start, and the last end, from the tasks.
+        let mut first_starts: BTreeMap<&str, f64> = BTreeMap::new();
+        let mut last_end: Option<f64> = None;
+        for task in doc["tasks"].as_array().into_iter().flatten() {
+            let (Some(worker), Some(start), Some(end)) = (
+                task["worker"].as_str(),
+                task["start_ms"].as_f64(),
+                task["end_ms"].as_f64(),
+            ) else {
+                continue;
+            };
+            let first = first_starts.entry(worker).or_insert(start);
+            *first = first.min(start);
+            last_end = Some(last_end.map_or(end, |e: f64| e.max(end)));
+        }
         Ok(Self {
             elapsed_ms,
             ideal_ms: doc["ideal_ms"].as_f64(),
             sequential_ms: doc["sequential_ms"].as_f64(),
             lines,
+            start_ms: first_starts.into_values().reduce(f64::max),
+            tail_ms: last_end.map(|end| elapsed_ms - end),
         })
     }
 
@@ -214,6 +236,8 @@ pub struct Side {
     pub speedup: Option<Spread>,
     pub ideal_ms: Option<f64>,
     pub ideal_speedup: Option<f64>,
+    pub start_ms: Option<Spread>,
+    pub tail_ms: Option<Spread>,
 }
 
 impl Side {
@@ -229,6 +253,8 @@ impl Side {
             overhead_ms: pick(&Run::overhead_ms),
             speedup: pick(&Run::speedup),
             ideal_ms: first.ideal_ms,
+            start_ms: pick(&|r| r.start_ms),
+            tail_ms: pick(&|r| r.tail_ms),
             ideal_speedup: first
                 .sequential_ms
                 .zip(first.ideal_ms)
@@ -369,6 +395,19 @@ mod tests {
         assert_eq!(run.overhead_ms(), Some(0.5));
         assert!((run.speedup().expect("a speedup") - 900.0 / 500.5).abs() < 1e-12);
         assert_eq!(run.lines, ["Number : 0", "letter : a"]);
+        assert_eq!((run.start_ms, run.tail_ms), (None, None));
+    }
+
+    #[test]
+    fn the_tasks_say_when_the_last_worker_began_and_how_long_the_end_took() {
+        let text = r#"{"elapsed_ms": 100.0, "ideal_ms": 90.0, "tasks": [
+            {"worker": "process 1", "label": "a", "start_ms": 1.5, "end_ms": 40.0},
+            {"worker": "process 2", "label": "b", "start_ms": 2.5, "end_ms": 60.0},
+            {"worker": "process 1", "label": "c", "start_ms": 40.0, "end_ms": 99.5},
+            {"worker": "process 2", "label": "d", "start_ms": 60.0, "end_ms": 90.0}]}"#;
+        let run = Run::from_json(text).expect("a report");
+        assert_eq!(run.start_ms, Some(2.5));
+        assert_eq!(run.tail_ms, Some(0.5));
     }
 
     #[test]
@@ -387,6 +426,8 @@ mod tests {
             ideal_ms: None,
             sequential_ms: None,
             lines: lines.iter().map(|l| l.to_string()).collect(),
+            start_ms: None,
+            tail_ms: None,
         };
         let rust = run(&["parent: pid 12, parent pid 3", "Square: 0", "Cube: 0"]);
         let python =
@@ -410,6 +451,8 @@ mod tests {
             ideal_ms: Some(100.0),
             sequential_ms: Some(200.0),
             lines: Vec::new(),
+            start_ms: None,
+            tail_ms: None,
         };
         let side = Side::of(&[run(101.0), run(103.0), run(100.5)]).expect("runs");
         assert_eq!(side.elapsed_ms.median, 101.0);

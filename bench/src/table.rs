@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::lessons::{Measured, Side};
+use crate::lessons::{Kind, Measured, Side};
 use crate::machine::Machine;
 use crate::stats::{Spread, Unit};
 
@@ -162,6 +162,7 @@ pub fn render(
     for row in lessons {
         out.push_str(&lesson_row(row));
     }
+    out.push_str(&where_it_goes(lessons));
     let _ = writeln!(
         out,
         "\n### Threads, processes and pools\n\nMedian (min..max) of the rounds; \
@@ -190,6 +191,42 @@ pub fn render(
             m.what,
             targets.join("; "),
             yes_no(&verdicts)
+        );
+    }
+    out
+}
+
+/// Where a process lesson's overhead goes, from the Rust lesson's own
+/// tasks: starting the workers, and the end after the last result.
+fn where_it_goes(lessons: &[Measured]) -> String {
+    let mut out = String::new();
+    let rows: Vec<(&Measured, &Side)> = (lessons.iter())
+        .filter(|m| m.lesson.kind == Kind::Process)
+        .filter_map(|m| Some((m, m.rust.as_ref().ok()?)))
+        .collect();
+    if rows.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nWhere a process lesson's overhead goes, from the Rust lesson's own tasks: \
+         when the last worker to start began its first task (the children's start), \
+         and the time from the last result to the end (the shutdown).\n"
+    );
+    let _ = writeln!(
+        out,
+        "| lesson | last worker's first task began | last result to the end |"
+    );
+    let _ = writeln!(out, "|---|---|---|");
+    let show =
+        |s: Option<Spread>| s.map_or("n/a".to_owned(), |s| Unit::Ms.show_spread(&s));
+    for (m, side) in rows {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            m.lesson.package(),
+            show(side.start_ms),
+            show(side.tail_ms)
         );
     }
     out
@@ -340,6 +377,8 @@ mod tests {
             ideal_ms: Some(10_000.0),
             sequential_ms: Some(18_000.0),
             lines: Vec::new(),
+            start_ms: Some(1.5),
+            tail_ms: Some(0.4),
         };
         let lessons: Vec<Measured> = LESSONS
             .iter()
@@ -379,6 +418,9 @@ mod tests {
             "{row}"
         );
         assert!(row.contains("| < 0.5 ms | yes |"), "{row}");
+        // Only the process lessons say where their overhead goes.
+        assert!(text.contains("| `lesson-02-processes` | 1.50 ms (1.50..1.50) | 0.400 ms (0.400..0.400) |"), "{text}");
+        assert!(!text.contains("| `lesson-01-threads` | 1.50 ms"), "{text}");
         let slow = text
             .lines()
             .find(|l| l.contains("| slow |"))
