@@ -28,6 +28,25 @@ pub fn slots(n: usize) -> std::ops::Range<usize> {
     0..n.saturating_sub(1)
 }
 
+/// The `n`th shade of a side's colour, for charts with several lines a side.
+fn shade(lang: Lang, n: usize) -> RGBColor {
+    const RUSTS: [RGBColor; 4] = [
+        RUST,
+        RGBColor(0xE0, 0x7A, 0x3F),
+        RGBColor(0x7A, 0x2A, 0x08),
+        RGBColor(0xF2, 0xA6, 0x6B),
+    ];
+    const PYTHONS: [RGBColor; 3] = [
+        PYTHON,
+        RGBColor(0x6F, 0xA8, 0xDC),
+        RGBColor(0x1B, 0x3F, 0x66),
+    ];
+    match lang {
+        Lang::Rust => RUSTS[n % RUSTS.len()],
+        Lang::Python => PYTHONS[n % PYTHONS.len()],
+    }
+}
+
 fn colour(lang: Lang) -> RGBColor {
     match lang {
         Lang::Rust => RUST,
@@ -300,15 +319,26 @@ pub fn cpu_scaling(cores: usize, series: &[Scaling], why: &str) -> Result<String
             .map_err(failed)?
             .label("ideal")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], IDEAL));
+        // Each line its own shade of its side's colour, and its own marker.
+        let mut drawn = [0, 0];
         for (name, lang, points) in series {
+            let side = usize::from(*lang == Lang::Python);
+            let shade = shade(*lang, drawn[side]);
+            drawn[side] += 1;
             let line = points.iter().map(|(c, s)| (*c as f64, *s));
             chart
-                .draw_series(LineSeries::new(line, colour(*lang).stroke_width(2)))
+                .draw_series(LineSeries::new(line.clone(), shade.stroke_width(2)))
                 .map_err(failed)?
                 .label(name.clone())
                 .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 10, y)], colour(*lang))
+                    PathElement::new(
+                        vec![(x, y), (x + 10, y)],
+                        shade.stroke_width(2),
+                    )
                 });
+            chart
+                .draw_series(line.map(|point| Circle::new(point, 3, shade.filled())))
+                .map_err(failed)?;
         }
         if series.is_empty() {
             let (w, h) = chart.plotting_area().dim_in_pixel();
@@ -371,6 +401,37 @@ mod tests {
             text.matches(&format!("fill=\"{}\"", hex(PYTHON))).count(),
             1
         );
+    }
+
+    #[test]
+    fn cpu_lines_of_one_side_differ_in_shade() {
+        let series = vec![
+            (
+                "Rust: rayon".to_owned(),
+                Lang::Rust,
+                vec![(1, 1.0), (2, 1.9)],
+            ),
+            (
+                "Rust: scope".to_owned(),
+                Lang::Rust,
+                vec![(1, 1.0), (2, 1.8)],
+            ),
+            (
+                "Python: processes".to_owned(),
+                Lang::Python,
+                vec![(1, 1.0), (2, 1.5)],
+            ),
+        ];
+        let text = cpu_scaling(2, &series, "").expect("a chart");
+        for colour in [
+            shade(Lang::Rust, 0),
+            shade(Lang::Rust, 1),
+            shade(Lang::Python, 0),
+        ] {
+            let stroke = format!("stroke=\"{}\"", hex(colour));
+            assert!(text.contains(&stroke), "{stroke} in {text}");
+        }
+        assert!(text.contains("Rust: scope") && text.contains("Python: processes"));
     }
 
     #[test]
