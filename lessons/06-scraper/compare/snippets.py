@@ -11,6 +11,13 @@ The chapter explains the few that differ.
 import os
 import sys
 
+JAPANESE = ("<html><head><title>スレッドとプロセス</title></head>\n"
+            "<body><p>スレッドは同じプロセスの中でメモリを共有します。"
+            "プロセスはそれぞれ自分のメモリを持ちます。</p></body></html>\n")
+CHINESE = ("<html><head><title>线程与进程</title></head>\n"
+           "<body><p>线程在同一个进程里共享内存。每个进程都有自己的内存。</p>"
+           "</body></html>\n")
+
 d = sys.argv[1]
 os.makedirs(d, exist_ok=True)
 snips = {
@@ -57,6 +64,10 @@ snips = {
  'table_text': b"<table>x<tr>y<td>z</table>",
  'entity_in_script': b"<script>&amp;</script>&amp;",
  'semicolonless_legacy': b"<p>&ltx &gt1 &nbspy &notit; &notin; &not</p>",
+ # The undeclared legacy pages of count.rs's unit tests, for the detector.
+ 'undeclared_euc_jp': JAPANESE.encode('euc_jp'),
+ 'undeclared_shift_jis': JAPANESE.encode('shift_jis'),
+ 'undeclared_gb2312': CHINESE.encode('gb2312'),
 }
 for name, data in snips.items():
     open(os.path.join(d, name + '.html'), 'wb').write(data)

@@ -5,7 +5,8 @@
 //!
 //! 1. [`decode`]: bytes to text. A byte-order mark wins; then the charset a
 //!    `<meta>` declares near the top, if the page really is valid in it; then
-//!    UTF-8; then windows-1252.
+//!    a detector's guess, for a page that declares nothing usable and is not
+//!    UTF-8; then UTF-8; then windows-1252.
 //! 2. [`text_len`]: the length of `.text`, every text string of the tree
 //!    joined. Python's `html.parser` builds that tree its own way, unlike a
 //!    browser: it keeps every whitespace string (before `<head>` too), only
@@ -21,6 +22,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, GBK, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use html5ever::LocalName;
 use html5ever::data::NAMED_ENTITIES;
@@ -42,21 +44,25 @@ pub struct Decoded {
     pub declared_but_invalid: Option<String>,
 }
 
-/// Decodes a page's bytes as BeautifulSoup's `UnicodeDammit` does.
-///
-/// BeautifulSoup also asks a charset detector (charset_normalizer, which
-/// comes with requests) after the declared charset. On valid UTF-8 it
-/// answers UTF-8, the next candidate anyway; its guesses for other
-/// undeclared pages are not reproduced here.
+/// Decodes a page's bytes as BeautifulSoup's `UnicodeDammit` does: the
+/// first of these candidates that decodes without an error wins.
 pub fn decode(bytes: &[u8]) -> Decoded {
     let (body, from_bom) = strip_bom(bytes);
     let declared = declared_charset(body);
-    let mut candidates: Vec<Charset> = Vec::new();
-    candidates.extend(from_bom);
     let declared_charset = declared.as_deref().and_then(Charset::for_label);
-    candidates.extend(declared_charset);
-    candidates.extend([Charset::Encoding(UTF_8), Charset::Windows1252]);
-    for &charset in &candidates {
+    // A label that Python may know and the lesson does not (`ibm855`):
+    // Python would decode with it, not guess, so the lesson does not guess.
+    let unknown_label = declared.is_some() && declared_charset.is_none();
+    let guess = || if unknown_label { None } else { detect(body) };
+    // Lazy, as BeautifulSoup's list is: the detector reads the whole page,
+    // and only a page that its BOM and its declaration failed needs it.
+    let mut candidates = from_bom
+        .into_iter()
+        .chain(declared_charset)
+        .chain(std::iter::once_with(guess).flatten())
+        .chain([Charset::Encoding(UTF_8), Charset::Windows1252]);
+    let first = candidates.next().unwrap_or(Charset::Windows1252);
+    for charset in std::iter::once(first).chain(candidates) {
         if let Some(text) = charset.decode_strictly(body) {
             // The declaration was tried, and failed, if something after it won.
             let declared_but_invalid = declared_charset
@@ -71,13 +77,38 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
     // Nothing was valid: the first candidate again, with replacement
     // characters (BeautifulSoup's last resort too).
-    let charset = candidates[0];
     Decoded {
-        text: charset.decode_replacing(body),
-        encoding: charset.name(),
+        text: first.decode_replacing(body),
+        encoding: first.name(),
         declared_but_invalid: declared,
     }
 }
+
+// ANCHOR: detect
+/// The detector's step: BeautifulSoup asks charset_normalizer (which comes
+/// with requests) to guess the encoding; the lesson asks chardetng,
+/// Firefox's detector. On valid UTF-8 (ASCII included) charset_normalizer
+/// answers UTF-8 or ASCII, which count the same as UTF-8, the candidate
+/// after this one: so the detector is asked only about other pages. What
+/// matters to the count is whether a guess is a multi-byte encoding
+/// (Japanese, Chinese, Korean) and which one; every one-byte-a-character
+/// guess counts alike. On every HTML page tried the two agreed on that.
+fn detect(body: &[u8]) -> Option<Charset> {
+    if std::str::from_utf8(body).is_ok() {
+        return None;
+    }
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(body, true);
+    // No top-level domain: charset_normalizer looks at the bytes only.
+    let guess = detector.guess(None, Utf8Detection::Deny);
+    Some(if guess == WINDOWS_1252 {
+        // Python's cp1252, with its five undefined bytes.
+        Charset::Windows1252
+    } else {
+        Charset::Encoding(guess)
+    })
+}
+// ANCHOR_END: detect
 
 /// The length of `.text` for a page's bytes: [`decode`], then [`text_len`].
 pub fn bytes_text_len(bytes: &[u8]) -> usize {
@@ -523,8 +554,8 @@ fn strip_bom(bytes: &[u8]) -> (&[u8], Option<Charset>) {
 }
 /// A page in UTF-16 or UTF-32 without a byte-order mark, recognised by
 /// its zero bytes around a first `<`. BeautifulSoup's detector
-/// (charset_normalizer) recognises these; its other guesses are not
-/// reproduced.
+/// (charset_normalizer) recognises these; chardetng leaves them to the
+/// byte-order-mark step, so the lesson looks for them here.
 fn wide_without_bom(bytes: &[u8]) -> Option<Charset> {
     match bytes.get(..4)? {
         [b'<', 0, 0, 0] => Some(Charset::Utf32 { big_endian: false }),
@@ -640,6 +671,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::{EUC_JP, SHIFT_JIS};
 
     /// Each expected count is what BeautifulSoup 4.15 printed for the
     /// snippet (CPython 3.11.7), and the comment says why.
@@ -765,6 +797,50 @@ mod tests {
             .chain("<p>é</p>".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
         assert_eq!(bytes_text_len(&utf16), 1);
+    }
+
+    /// Pages about the course in a legacy multi-byte encoding that they
+    /// do not declare: BeautifulSoup decodes them with charset_normalizer's
+    /// guess, the lesson with chardetng's. Read one byte a character, as
+    /// windows-1252, they would count 110, 98 and 64.
+    #[test]
+    fn undeclared_legacy_pages_are_decoded_with_the_detectors_guess() {
+        let japanese = "<html><head><title>スレッドとプロセス</title></head>\n\
+            <body><p>スレッドは同じプロセスの中でメモリを共有します。\
+            プロセスはそれぞれ自分のメモリを持ちます。</p></body></html>\n";
+        let chinese = "<html><head><title>线程与进程</title></head>\n\
+            <body><p>线程在同一个进程里共享内存。每个进程都有自己的内存。</p>\
+            </body></html>\n";
+        // The title, the newline after </head>, the two sentences (24 and
+        // 21 characters; 14 and 12) and the newline at the end.
+        for (text, encoding, count) in [
+            (japanese, EUC_JP, 9 + 1 + 24 + 21 + 1),
+            (japanese, SHIFT_JIS, 9 + 1 + 24 + 21 + 1),
+            (chinese, GBK, 5 + 1 + 14 + 12 + 1),
+        ] {
+            let (bytes, _, unmappable) = encoding.encode(text);
+            assert!(!unmappable);
+            let decoded = decode(&bytes);
+            assert_eq!(decoded.encoding, encoding.name());
+            assert_eq!(decoded.declared_but_invalid, None);
+            assert_eq!(text_len(&decoded.text), count, "{}", encoding.name());
+        }
+    }
+
+    #[test]
+    fn the_detector_is_not_asked_about_utf8_or_a_valid_declaration() {
+        // UTF-8 that a detector might read as Shift_JIS: UTF-8 wins.
+        assert_eq!(decode("<p>スレッド</p>".as_bytes()).encoding, "UTF-8");
+        // Declared and valid: the declaration wins over any guess.
+        let koi8 = b"<meta charset=koi8-r><p>\xf0\xd2\xc9</p>";
+        assert_eq!(decode(koi8).encoding, "KOI8-R");
+        // A label Python knows and encoding_rs does not (IBM855): Python
+        // decodes with it, 4 characters, and asks no detector; the lesson
+        // asks none either (chardetng reads these bytes as two GBK
+        // characters) and falls back to windows-1252, one byte a character.
+        let ibm855 = b"<meta charset=ibm855><p>\xe1\xb7\xd6\xd8</p>";
+        assert_eq!(decode(ibm855).encoding, "windows-1252");
+        assert_eq!(bytes_text_len(ibm855), 4);
     }
 
     #[test]
