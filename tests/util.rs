@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Lines};
+use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
@@ -137,7 +137,7 @@ pub struct Running {
     pub child: Child,
     pub pid: u32,
     /// `None` once the test has closed it.
-    lines: Option<Lines<BufReader<ChildStdout>>>,
+    lines: Option<BufReader<ChildStdout>>,
     /// Where stderr went: a file the test reads, or somewhere it chose.
     stderr: Option<StderrFile>,
 }
@@ -179,7 +179,7 @@ impl Running {
             .unwrap_or_else(|err| panic!("cannot run {program}: {err}"));
         let stdout = child.stdout.take().expect("stdout is piped");
         let pid = child.id();
-        let lines = Some(BufReader::new(stdout).lines());
+        let lines = Some(BufReader::new(stdout));
         Self {
             child,
             pid,
@@ -188,9 +188,27 @@ impl Running {
         }
     }
 
-    /// The next line printed, or `None` at the end of the output.
+    /// The next line printed, or `None` at the end of the output. A lesson
+    /// that prints nothing for [`RUN_LIMIT`] is killed, with its group, and
+    /// fails the test: a test waiting for a line never hangs the suite.
     pub fn next_line(&mut self) -> Option<String> {
-        self.lines.as_mut()?.next().and_then(Result::ok)
+        let reader = self.lines.as_mut()?;
+        if reader.buffer().is_empty()
+            && !readable_within(reader.get_ref(), RUN_LIMIT)
+        {
+            let _ = signal::killpg(self.group(), Signal::SIGKILL);
+            panic!("{} printed no line within {RUN_LIMIT:?}", self.pid);
+        }
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => {
+                if line.ends_with('\n') {
+                    line.pop();
+                }
+                Some(line)
+            }
+        }
     }
 
     /// Reads the output to its end and waits at most `limit` for the exit.
@@ -239,8 +257,9 @@ impl Running {
     fn wait_within(self, limit: Duration, after: &str) -> Interrupted {
         let lines = self.lines;
         let reader = std::thread::spawn(move || {
-            lines
-                .map_or_else(Vec::new, |lines| lines.map_while(Result::ok).collect())
+            lines.map_or_else(Vec::new, |lines| {
+                lines.lines().map_while(Result::ok).collect()
+            })
         });
         let out = wait_within(self.child, limit)
             .unwrap_or_else(|| panic!("no exit within {limit:?} after {after}"));
@@ -428,6 +447,21 @@ pub fn number_lines() -> Vec<String> {
 /// "letter : a" .. "letter : e", as the notebook's second function prints.
 pub fn letter_lines() -> Vec<String> {
     "abcde".chars().map(|c| format!("letter : {c}")).collect()
+}
+
+/// Whether `pipe` has something to read (or has ended) within `limit`.
+fn readable_within(pipe: &ChildStdout, limit: Duration) -> bool {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::os::fd::AsFd;
+    let timeout = PollTimeout::try_from(limit).unwrap_or(PollTimeout::MAX);
+    loop {
+        let mut fds = [PollFd::new(pipe.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, timeout) {
+            Err(nix::errno::Errno::EINTR) => continue,
+            Ok(ready) => return ready > 0,
+            Err(_) => return true, // let the read report it
+        }
+    }
 }
 
 /// Waits for a child to exit, for at most `limit`; `None` if it did not.
