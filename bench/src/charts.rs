@@ -18,6 +18,20 @@ const FONT: &str = "sans-serif";
 
 type Result<T> = std::result::Result<T, String>;
 
+/// The series' legend, in the upper left corner, as every chart has it.
+fn draw_legend<'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .label_font((FONT, 13))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(failed)
+}
+
 fn failed(err: impl std::fmt::Display) -> String {
     format!("cannot draw the chart: {err}")
 }
@@ -188,14 +202,7 @@ pub fn speedup(lessons: &[Measured]) -> Result<String> {
             .legend(|(x, y)| {
                 PathElement::new(vec![(x, y), (x + 10, y)], IDEAL.stroke_width(2))
             });
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .label_font((FONT, 13))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(failed)
+        draw_legend(&mut chart)
     })
 }
 
@@ -355,14 +362,7 @@ pub fn cpu_scaling(cores: usize, series: &[Scaling], why: &str) -> Result<String
                 ))
                 .map_err(failed)?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .label_font((FONT, 13))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(failed)
+        draw_legend(&mut chart)
     })
 }
 
