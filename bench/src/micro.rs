@@ -53,6 +53,11 @@ pub fn tiny(n: u64) -> u64 {
     black_box(n) + 1
 }
 
+/// The row of the pool with [`pool04::IN_FLIGHT`] tasks in flight per
+/// worker (a test checks the figure in the text).
+const IN_FLIGHT_WHAT: &str =
+    "lesson 04's process pool, submit each, up to 32 tasks in flight per worker";
+
 /// Every micro-measurement, Rust and Python, ready for the table.
 pub fn measure_all(setup: &Setup) -> Vec<Measure> {
     let counts = setup.counts;
@@ -87,7 +92,11 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
         add("threadpool", Ok(threadpool_rate(cores, counts.tasks)));
         add("rayon-par-iter", rayon_par_iter_rate(cores, counts.tasks));
         add("rayon-spawn", rayon_spawn_rate(cores, counts.tasks));
-        add("pool-04-each", pool04::each_rate(cores, counts.tasks));
+        add("pool-04-each", pool04::each_rate(cores, counts.tasks, 1));
+        add(
+            "pool-04-in-flight",
+            pool04::each_rate(cores, counts.tasks, pool04::IN_FLIGHT),
+        );
         add("pool-04-batched", pool04::batched_rate(cores, counts.tasks));
         if let Ok(python) = &setup.python {
             match python_round(setup, python, counts) {
@@ -211,10 +220,18 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
         m(
             "pool-04-each",
             "pool throughput, tiny tasks",
-            "lesson 04's process pool, submit each",
+            "lesson 04's process pool, submit each, one task at a time per worker (as lesson 04 runs it)",
             Lang::Rust,
             Unit::PerSecond,
             figure("pool-04-each"),
+        ),
+        m(
+            "pool-04-in-flight",
+            "pool throughput, tiny tasks",
+            IN_FLIGHT_WHAT,
+            Lang::Rust,
+            Unit::PerSecond,
+            figure("pool-04-in-flight"),
         )
         .target(Target::TimesOther(20.0, "py-ppe-submit-per-s"))
         .target(Target::Above(200_000.0)),
@@ -383,4 +400,15 @@ fn python_round(
     ]);
     let out = child::run(command, std::time::Duration::from_secs(300))?;
     child::json_report(&out).map_err(|err| format!("micro.py {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_in_flight_row_names_the_figure_it_measures() {
+        let figure = format!("up to {} tasks", pool04::IN_FLIGHT);
+        assert!(IN_FLIGHT_WHAT.contains(&figure), "{IN_FLIGHT_WHAT}");
+    }
 }

@@ -25,12 +25,21 @@
 //! the pool is made (so that a command that cannot start is reported at
 //! once), the others when a task is waiting and no worker is free.
 //!
+//! A worker holds one task at a time unless [`Pool::set_in_flight`] says
+//! more: for tasks of seconds one is right (a task queued behind a slow one
+//! would wait for it), but for tasks of microseconds the round trip of
+//! each task over the pipes is most of the cost, and a worker that has its
+//! next tasks waiting in its pipe never waits for the pool. A worker runs
+//! its tasks in the order sent, so only the first of them is running; if
+//! the worker dies, that one counts an attempt and the others go back in
+//! the queue as they were.
+//!
 //! Dropping the pool ends it as Python's `shutdown(wait=True)` does: every
 //! worker's stdin is closed, idle workers finish their loop and exit on
 //! their own, and each is reaped before the pool is gone.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io;
+use std::io::{self, Write};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -73,6 +82,8 @@ type Spawn = Box<dyn FnMut() -> io::Result<Command>>;
 /// known about each.
 pub struct Pool<Q, R> {
     size: usize,
+    /// How many tasks each worker may hold at once.
+    in_flight: usize,
     spawn: Spawn,
     /// How long a worker may hold a task before the pool gives up on it.
     answer_within: Duration,
@@ -152,17 +163,32 @@ impl RunningClock {
     }
 }
 
-/// One worker process and the task it runs.
+/// One worker process and the tasks it holds.
 struct Worker {
     id: usize,
     /// The task pipe. Closing it (the pool's drop) ends the worker's loop.
     stdin: Option<ChildStdin>,
+    /// Requests not yet written: [`Pool::dispatch`] writes them at once.
+    outbox: Vec<u8>,
     child: Child,
-    /// The task's index, when it was sent, and when the pool gives up on
-    /// an answer (times since the lesson started).
-    running: Option<(usize, Duration, Duration)>,
+    /// The tasks sent and not answered, in the order sent: the first is
+    /// the one running.
+    held: VecDeque<Held>,
     /// Why the pool stopped this worker, if it did.
     trouble: Option<String>,
+}
+
+/// A task a worker holds (times since the lesson started).
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    /// The task's index.
+    index: usize,
+    /// When the worker began it, as far as the pool knows: when it was sent,
+    /// or when the task before it was answered.
+    began: Duration,
+    /// When the pool gives up on an answer, in the pool's running clock;
+    /// counted from `began` once the task is the one running.
+    deadline: Duration,
 }
 
 /// What a worker's reader thread saw: a line (or a line that is not text),
@@ -186,6 +212,7 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
         let (sender, events) = mpsc::channel();
         let mut pool = Self {
             size,
+            in_flight: 1,
             spawn: Box::new(spawn),
             answer_within: scaled * 2 + Duration::from_secs(1),
             workers: Vec::new(),
@@ -211,6 +238,12 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
     /// sleeping).
     pub fn set_task_deadline(&mut self, limit: Duration) {
         self.answer_within = limit;
+    }
+
+    /// Lets each worker hold up to `tasks` tasks at once (at least one):
+    /// for tiny tasks, whose cost is mostly the trip over the pipes.
+    pub fn set_in_flight(&mut self, tasks: usize) {
+        self.in_flight = tasks.max(1);
     }
 
     /// Queues a task on `input` and returns its task number.
@@ -285,9 +318,9 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
     /// The time left until the first running task's deadline.
     fn until_next_deadline(&self) -> Duration {
         let now = self.clock.now();
-        let deadlines = self.workers.iter().filter_map(|worker| worker.running);
-        deadlines
-            .map(|(_, _, deadline)| deadline.saturating_sub(now))
+        let running = self.workers.iter().filter_map(|worker| worker.held.front());
+        running
+            .map(|held| held.deadline.saturating_sub(now))
             .min()
             .unwrap_or(self.answer_within)
     }
@@ -299,7 +332,7 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
         let within = self.answer_within;
         let why = format!("did not answer within {:.2} s", within.as_secs_f64());
         let late = (self.workers.iter_mut())
-            .filter(|w| w.running.is_some_and(|(_, _, deadline)| now >= deadline));
+            .filter(|w| w.held.front().is_some_and(|held| now >= held.deadline));
         let mut ids = Vec::new();
         for worker in late {
             // A worker already in trouble keeps its first reason.
@@ -314,11 +347,13 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
     }
 
     /// Gives each waiting task to an idle worker, starting a new worker
-    /// (up to the pool's size) when none is idle: each task goes out as
-    /// soon as its worker exists, not after every worker has started.
+    /// (up to the pool's size) when none is idle, and then, if workers may
+    /// hold several tasks, to the worker that holds the fewest. Each task
+    /// goes out as soon as its worker exists, not after every worker has
+    /// started.
     fn dispatch(&mut self) {
         while !self.queue.is_empty() {
-            let idle = self.workers.iter().position(|w| w.running.is_none());
+            let idle = self.workers.iter().position(|w| w.held.is_empty());
             let at = match idle {
                 Some(at) => at,
                 None if self.workers.len() < self.size => {
@@ -327,34 +362,62 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
                         if self.workers.is_empty() {
                             self.give_up_all(&err.to_string());
                         }
-                        return;
+                        break;
                     }
                     self.workers.len() - 1
                 }
-                None => return,
+                None => {
+                    let least = (self.workers.iter().enumerate())
+                        .min_by_key(|(_, worker)| worker.held.len());
+                    match least {
+                        Some((at, w)) if w.held.len() < self.in_flight => at,
+                        _ => break,
+                    }
+                }
             };
             self.send_next_task(at);
         }
+        self.write_outboxes();
     }
 
-    /// Sends the task at the front of the queue to the worker at `at`.
+    /// Puts the task at the front of the queue in the outbox of the worker
+    /// at `at`.
     fn send_next_task(&mut self, at: usize) {
-        let within = self.answer_within;
+        let Some(index) = self.queue.pop_front() else {
+            return;
+        };
         let worker = &mut self.workers[at];
-        if let Some(index) = self.queue.pop_front() {
-            let (input, attempts) = &mut self.tasks[index];
-            *attempts += 1;
-            let request = Request {
-                task: index + 1,
-                attempt: *attempts,
-                input: input.clone(),
-            };
-            // Sent now, in the lesson's time (for the timeline); answered by
-            // a deadline in the clock that leaves out the lesson's stops.
-            let deadline = self.clock.now() + within;
-            worker.running = Some((index, lesson_kit::elapsed(), deadline));
-            let sent = (worker.stdin.as_mut())
-                .map(|stdin| children::write_line(stdin, &request.encode()));
+        let (input, attempts) = &mut self.tasks[index];
+        *attempts += 1;
+        let request = Request {
+            task: index + 1,
+            attempt: *attempts,
+            input: input.clone(),
+        };
+        worker.outbox.extend_from_slice(request.encode().as_bytes());
+        worker.outbox.push(b'\n');
+        // Begun now, in the lesson's time (for the timeline), if the worker
+        // is free; answered by a deadline in the clock that leaves out the
+        // lesson's stops (reset when the task before it is answered).
+        let deadline = self.clock.now() + self.answer_within;
+        let began = lesson_kit::elapsed();
+        worker.held.push_back(Held {
+            index,
+            began,
+            deadline,
+        });
+    }
+
+    /// Writes each worker's waiting requests down its pipe, all at once.
+    fn write_outboxes(&mut self) {
+        for worker in &mut self.workers {
+            if worker.outbox.is_empty() {
+                continue;
+            }
+            let sent = (worker.stdin.as_mut()).map(|stdin| {
+                stdin.write_all(&worker.outbox).and_then(|()| stdin.flush())
+            });
+            worker.outbox.clear();
             if let Some(Err(err)) = sent {
                 // Its reader will see the pipe end and report the task lost.
                 worker.trouble = Some(format!("could not be sent its task ({err})"));
@@ -387,8 +450,9 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
         self.workers.push(Worker {
             id,
             stdin: child.take_stdin(),
+            outbox: Vec::new(),
             child,
-            running: None,
+            held: VecDeque::new(),
             trouble: None,
         });
         Ok(())
@@ -406,13 +470,24 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
         let Some(worker) = self.workers.iter_mut().find(|w| w.id == id) else {
             return;
         };
-        let running = worker.running.map(|(index, ..)| index + 1);
+        // A worker answers its tasks in the order they were sent.
+        let running = worker.held.front().map(|held| held.index + 1);
         match line.and_then(|line| Reply::<R>::decode(&line)) {
             Ok(reply) if running == Some(reply.task) => {
-                if let Some((_, start, _)) = worker.running.take() {
-                    let end = lesson_kit::elapsed();
+                let end = lesson_kit::elapsed();
+                if let Some(held) = worker.held.pop_front() {
                     let label = reply.output.label();
-                    lesson_kit::record_task(worker.child.name(), &label, start, end);
+                    lesson_kit::record_task(
+                        worker.child.name(),
+                        &label,
+                        held.began,
+                        end,
+                    );
+                }
+                // The next task it holds begins now, and its time with it.
+                if let Some(next) = worker.held.front_mut() {
+                    next.began = next.began.max(end);
+                    next.deadline = self.clock.now() + self.answer_within;
                 }
                 self.finished.push_back(Finished {
                     task: reply.task,
@@ -448,18 +523,25 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
         if lesson_kit::stopped() {
             return;
         }
-        if let Some((index, sent, _)) = worker.running {
+        // Only the first task it held was running; the others go back in
+        // the queue, in their order, as if never sent: no attempt counted.
+        let running = worker.held.pop_front();
+        for held in worker.held.iter().rev() {
+            self.tasks[held.index].1 -= 1;
+            self.queue.push_front(held.index);
+        }
+        if let Some(held) = running {
             // Its bar ends in an X here: the task was lost, not finished.
-            let label = self.tasks[index].0.label();
+            let label = self.tasks[held.index].0.label();
             let now = lesson_kit::elapsed();
-            lesson_kit::record_lost(worker.child.name(), &label, sent, now);
+            lesson_kit::record_lost(worker.child.name(), &label, held.began, now);
         }
         let who = format!("{} (pid {})", worker.child.name(), worker.child.pid());
         let how = worker.trouble.take().unwrap_or_else(|| match status {
             Some(status) => format!("died ({})", children::describe(status)),
             None => "vanished".to_owned(),
         });
-        let Some((index, ..)) = worker.running else {
+        let Some(Held { index, .. }) = running else {
             self.notice(format!("{who} {how} while idle"));
             return;
         };
@@ -512,7 +594,7 @@ impl<Q, R> Drop for Pool<Q, R> {
     fn drop(&mut self) {
         // A worker still on a task would finish it for no one: dropping its
         // `Child` kills and reaps it now.
-        self.workers.retain(|worker| worker.running.is_none());
+        self.workers.retain(|worker| worker.held.is_empty());
         for worker in &mut self.workers {
             worker.stdin = None; // the end of its input: its loop ends
         }
@@ -609,6 +691,75 @@ mod tests {
             assert!(pool.recovered[0].contains("task 2 (number 2) was lost"));
             assert!(pool.recovered[0].contains("killed by SIGKILL"));
             assert_eq!(pool.pids.len(), 2, "the worker and its replacement");
+        });
+    }
+
+    #[test]
+    fn a_worker_may_hold_several_tasks_at_once() {
+        within_limit(|| {
+            // It answers only once it holds three tasks: with one task at a
+            // time it would wait for a second that never comes.
+            let mut pool = pool_of(
+                1,
+                r#"while read w1 t1 a1 n1 && read w2 t2 a2 n2 && read w3 t3 a3 n3; do
+                     for t in "$t1 $n1" "$t2 $n2" "$t3 $n3"; do
+                       set -- $t; echo "done $1 ok $2"
+                     done
+                   done"#,
+            );
+            pool.set_in_flight(3);
+            pool.answer_within = Duration::from_secs(5);
+            let got = results(pool.map(&[5, 1, 4, 2, 3, 6]));
+            let want = ["ok 5", "ok 1", "ok 4", "ok 2", "ok 3", "ok 6"]
+                .map(|s| Ok(s.to_owned()));
+            assert_eq!(got, want);
+            assert!(pool.recovered.is_empty(), "{:?}", pool.recovered);
+        });
+    }
+
+    #[test]
+    fn a_held_task_has_its_full_time_once_it_is_running() {
+        within_limit(|| {
+            // Two tasks of 0.6 s sent at once: the second ends 1.2 s after
+            // it was sent, within the 1 s it has from its own start.
+            let mut pool = pool_of(
+                1,
+                r#"while read word task try n; do sleep 0.6; echo "done $task ok $n"; done"#,
+            );
+            pool.set_in_flight(2);
+            pool.answer_within = Duration::from_secs(1);
+            let got = results(pool.map(&[1, 2]));
+            assert_eq!(got, ["ok 1", "ok 2"].map(|s| Ok(s.to_owned())));
+            assert!(pool.recovered.is_empty(), "{:?}", pool.recovered);
+        });
+    }
+
+    #[test]
+    fn tasks_held_behind_a_crash_go_back_without_an_attempt() {
+        within_limit(|| {
+            // It takes all five tasks at once, answers task 1, then dies on
+            // the first try at task 2, holding 3, 4 and 5 unstarted.
+            let mut pool = pool_of(
+                1,
+                r#"while read word task try n; do
+                     if [ "$task" = 2 ] && [ "$try" = 1 ]; then kill -9 $$; fi
+                     echo "done $task ok $n try $try"
+                   done"#,
+            );
+            pool.set_in_flight(5);
+            let got = results(pool.map(&[10, 20, 30, 40, 50]));
+            let want = [
+                "ok 10 try 1",
+                "ok 20 try 2",
+                "ok 30 try 1",
+                "ok 40 try 1",
+                "ok 50 try 1",
+            ]
+            .map(|s| Ok(s.to_owned()));
+            assert_eq!(got, want);
+            // One notice, for the task that was running; none for the others.
+            assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
+            assert!(pool.recovered[0].contains("task 2 (number 20) was lost"));
         });
     }
 

@@ -317,7 +317,12 @@ pub fn exit_when_stdin_closes() {
 /// reader on the other end is waiting for this very line, not for a buffer
 /// to fill.
 pub fn write_line(pipe: &mut impl Write, line: &str) -> io::Result<()> {
-    writeln!(pipe, "{line}")?;
+    // One write for the line and its newline: `writeln!` would make two,
+    // and the reader would wake up for half a line.
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    pipe.write_all(&bytes)?;
     pipe.flush()
 }
 
