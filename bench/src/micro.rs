@@ -56,7 +56,7 @@ pub fn tiny(n: u64) -> u64 {
 /// The row of the pool with [`pool04::IN_FLIGHT`] tasks in flight per
 /// worker (a test checks the figure in the text).
 const IN_FLIGHT_WHAT: &str =
-    "lesson 04's process pool, submit each, up to 32 tasks in flight per worker";
+    "lesson 04's pool, submit each, 32 in flight (tasks per worker at once)";
 
 /// Every micro-measurement, Rust and Python, ready for the table.
 pub fn measure_all(setup: &Setup) -> Vec<Measure> {
@@ -220,7 +220,7 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
         m(
             "pool-04-each",
             "pool throughput, tiny tasks",
-            "lesson 04's process pool, submit each, one task at a time per worker (as lesson 04 runs it)",
+            "lesson 04's pool, submit each, 1 in flight (as the lesson runs it)",
             Lang::Rust,
             Unit::PerSecond,
             figure("pool-04-each"),
@@ -238,7 +238,7 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
         m(
             "pool-04-batched",
             "pool throughput, tiny tasks",
-            "lesson 04's process pool, batched (500 a message)",
+            "lesson 04's pool, batched (500 a message)",
             Lang::Rust,
             Unit::PerSecond,
             figure("pool-04-batched"),
@@ -408,7 +408,7 @@ mod tests {
 
     #[test]
     fn the_in_flight_row_names_the_figure_it_measures() {
-        let figure = format!("up to {} tasks", pool04::IN_FLIGHT);
+        let figure = format!("each, {} in flight", pool04::IN_FLIGHT);
         assert!(IN_FLIGHT_WHAT.contains(&figure), "{IN_FLIGHT_WHAT}");
     }
 }
