@@ -121,11 +121,19 @@ fn start(
 /// Reads the process's next line and checks that it is `word`.
 fn expect_line(counter: &mut Counter, word: &str) -> Result<(), String> {
     let mut line = String::new();
-    let name = counter.child.name();
+    let name = counter.child.name().to_owned();
     match counter.stdout.read_line(&mut line) {
         Ok(_) if line.trim_end() == word => Ok(()),
-        Ok(0) if lesson_kit::stopped() => Ok(()),
-        Ok(0) => Err(format!("{name} ended before saying {word:?}")),
+        Ok(0) => {
+            // Its pipe ended as it exited. The wait tells a death by Ctrl-C
+            // (which reached it too, before it could block it) from a crash.
+            let status = counter.child.wait();
+            if lesson_kit::stopped() {
+                return Ok(());
+            }
+            let how = status.map_or_else(|err| err.to_string(), children::describe);
+            Err(format!("{name} ended before saying {word:?} ({how})"))
+        }
         Ok(_) => Err(format!("{name} said {line:?}, not {word:?}")),
         Err(err) => Err(format!("{name}: {err}")),
     }

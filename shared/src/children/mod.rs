@@ -32,10 +32,13 @@ use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use nix::sys::signal::{self, SigSet, Signal};
 use nix::sys::wait::{Id, WaitPidFlag, waitid};
 use nix::unistd::Pid;
+
+use crate::stop::Stop;
 
 /// The environment variable that tells a child its parent's PID, so that it
 /// can tell whether its parent died before it was ready to notice.
@@ -94,6 +97,8 @@ pub struct Child {
     inner: std::process::Child,
     /// The thread that relays the child's lines, for a relayed child.
     relay: Option<JoinHandle<()>>,
+    /// Whether a wait has reaped it (std keeps the status for later waits).
+    reaped: bool,
 }
 
 impl Child {
@@ -116,6 +121,7 @@ impl Child {
             name: name.to_owned(),
             inner,
             relay: None,
+            reaped: false,
         };
         live.push(child.pid());
         drop(live);
@@ -163,7 +169,19 @@ impl Child {
     /// Waits for the child to exit and returns its exit status (for a
     /// relayed child, after its last line is printed). After Ctrl-C the kit
     /// has killed it, so this returns promptly.
+    ///
+    /// A child that died of a stop signal (SIGINT, SIGTERM, SIGHUP) died of
+    /// the lesson's stop, which the same signal brings to this process:
+    /// this returns once [`crate::stopped`] says so (or after a second, if
+    /// the signal was the child's alone), so that a caller that checks it
+    /// treats the death as part of the stop, not as a crash.
     pub fn wait(&mut self) -> io::Result<ExitStatus> {
+        self.wait_with(&crate::current().stop, STOP_SIGNAL_GRACE)
+    }
+
+    /// [`Child::wait`], with the stop to wait for after a death by a stop
+    /// signal, and how long.
+    fn wait_with(&mut self, stop: &Stop, grace: Duration) -> io::Result<ExitStatus> {
         // The relay ends when the child closes its stdout, at its exit.
         if let Some(relay) = self.relay.take()
             && relay.join().is_err()
@@ -182,6 +200,14 @@ impl Child {
         let mut live = live();
         let status = self.inner.wait();
         live.retain(|&other| other != self.pid());
+        drop(live);
+        // Once, and outside the lock: the stop's hook that kills the
+        // children takes it.
+        if let Ok(status) = status
+            && !std::mem::replace(&mut self.reaped, true)
+        {
+            part_of_the_stop(status, stop, grace);
+        }
         status
     }
 
@@ -209,6 +235,37 @@ pub fn describe(status: ExitStatus) -> String {
         Some(Err(_)) => format!("killed by signal {}", status.signal().unwrap_or(0)),
         None => status.to_string(),
     }
+}
+
+/// The signals that stop a lesson: a child blocks them from its first
+/// step ([`start_child`]) and leaves the stopping to its parent.
+const STOP_SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
+
+/// How long a parent waits for its own stop after a child died of a stop
+/// signal. Far longer than the signal takes to reach the parent's handler
+/// on a busy machine; only a stop signal sent to the child alone (a
+/// failure, then) costs the whole of it.
+const STOP_SIGNAL_GRACE: Duration = Duration::from_secs(1);
+
+/// Whether a child that ended with `status` ended as part of a stop.
+///
+/// Ctrl-C reaches the whole process group at once. A child signalled in
+/// its first microseconds, before [`start_child`] blocks the stop signals,
+/// dies of the signal, and its parent can see that death before its own
+/// handler has raised the stop (another thread does that). So a death by
+/// a stop signal waits, at most `grace`, for `stop`: once this returns
+/// `true`, `stop` is requested (for the run's stop, [`crate::stopped`] says
+/// so), and the caller's usual check treats the death as part of the stop,
+/// not as a crash.
+fn part_of_the_stop(status: ExitStatus, stop: &Stop, grace: Duration) -> bool {
+    let by_a_stop_signal = (status.signal())
+        .and_then(|number| Signal::try_from(number).ok())
+        .is_some_and(|signal| STOP_SIGNALS.contains(&signal));
+    if by_a_stop_signal {
+        // Woken as soon as the stop comes: `false` means it came.
+        return !stop.wait_until(Instant::now() + grace);
+    }
+    stop.requested()
 }
 
 fn live() -> MutexGuard<'static, Vec<u32>> {
@@ -271,7 +328,7 @@ pub fn start_child() {
     // Blocked before this child starts any thread, so its threads inherit
     // the mask; the parent's SIGKILL cannot be blocked and still ends it.
     let mut stop_signals = SigSet::empty();
-    for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+    for signal in STOP_SIGNALS {
         stop_signals.add(signal);
     }
     let _ = stop_signals.thread_block();
@@ -357,7 +414,6 @@ pub fn read_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn describe_names_codes_and_signals() {
@@ -397,12 +453,12 @@ mod tests {
         // The child exits at once and becomes a zombie; while the lock is
         // held it must stay one: reaped, its PID could go to a stranger
         // that the kill would then hit.
-        let began = std::time::Instant::now();
+        let began = Instant::now();
         while state(pid) != Some('Z') {
             assert!(began.elapsed() < Duration::from_secs(5), "never exited");
             std::thread::yield_now();
         }
-        let watch = std::time::Instant::now();
+        let watch = Instant::now();
         while watch.elapsed() < Duration::from_millis(200) {
             assert_eq!(state(pid), Some('Z'), "reaped while the kill list was held");
             std::thread::yield_now();
@@ -411,6 +467,88 @@ mod tests {
         assert_eq!(waiter.join().expect("the waiter").ok(), Some(true));
         assert_eq!(state(pid), None, "reaped once the lock was free");
         assert!(!LIVE.lock().unwrap().contains(&pid));
+    }
+
+    /// A child that dies of SIGINT, as one signalled in its first
+    /// microseconds does, before it blocks the stop signals.
+    fn dies_of_sigint() -> Child {
+        let mut command = Command::new("sh");
+        command.args(["-c", "kill -INT $$"]);
+        Child::spawn("interrupted", command).expect("sh starts")
+    }
+
+    #[test]
+    fn a_death_by_a_stop_signal_seen_before_the_stop_waits_for_it() {
+        let mut child = dies_of_sigint();
+        let pid = child.pid();
+        let stop = Stop::default();
+        let began = Instant::now();
+        let status = std::thread::scope(|scope| {
+            // The stop comes only once the parent has reaped the child (its
+            // PID is gone from /proc): after it saw the death, as when its
+            // own signal handler runs late.
+            scope.spawn(|| {
+                while state(pid).is_some() {
+                    assert!(
+                        began.elapsed() < Duration::from_secs(30),
+                        "never reaped"
+                    );
+                    std::thread::yield_now();
+                }
+                stop.raise();
+                stop.wake_all();
+            });
+            let status = child.wait_with(&stop, Duration::from_secs(60));
+            // Asked now, before the scope waits for the thread to end.
+            assert!(stop.requested(), "the wait ended before the stop came");
+            status
+        });
+        let status = status.expect("a status");
+        assert_eq!(describe(status), "killed by SIGINT");
+        // Woken by the stop, not by the end of the grace.
+        assert!(
+            began.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            began.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_death_by_a_stop_signal_with_no_stop_is_reported_after_the_grace() {
+        let mut child = dies_of_sigint();
+        let stop = Stop::default();
+        let grace = Duration::from_millis(100);
+        let began = Instant::now();
+        let status = child.wait_with(&stop, grace).expect("a status");
+        assert_eq!(describe(status), "killed by SIGINT");
+        assert!(began.elapsed() >= grace, "no wait for the stop");
+        assert!(!stop.requested());
+        // Once: a later wait (a kill, the drop) has nothing more to wait for.
+        let again = Instant::now();
+        child
+            .wait_with(&stop, Duration::from_secs(60))
+            .expect("a status");
+        assert!(again.elapsed() < Duration::from_secs(30), "waited twice");
+    }
+
+    #[test]
+    fn only_the_stop_signals_wait_for_the_stop() {
+        let stop = Stop::default();
+        let long = Duration::from_secs(60);
+        let began = Instant::now();
+        for status in [0, 3 << 8, 9, 6] {
+            let status = ExitStatus::from_raw(status);
+            assert!(!part_of_the_stop(status, &stop, long), "{status:?}");
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(30),
+            "waited for no reason"
+        );
+        stop.raise();
+        for status in [0, 9, 2, 15, 1] {
+            let status = ExitStatus::from_raw(status);
+            assert!(part_of_the_stop(status, &stop, long), "{status:?}");
+        }
     }
 
     #[test]
