@@ -83,7 +83,6 @@ pub struct Setup {
     pub counts: Counts,
     /// Where the release binaries are: beside this one.
     pub bin_dir: PathBuf,
-    pub self_exe: PathBuf,
     pub python_dir: PathBuf,
     /// The Python to use, or why there is none.
     pub python: Result<PathBuf, String>,
@@ -95,10 +94,6 @@ pub fn progress(line: &str) {
 }
 
 fn main() -> ExitCode {
-    // The bare process the spawn measurement starts: exit at once.
-    if std::env::args_os().nth(1).is_some_and(|a| a == "--noop") {
-        return ExitCode::SUCCESS;
-    }
     // A worker of lesson 04's pool, for the pool's throughput.
     if let Some(status) = pool04::serve_if_worker() {
         return status;
@@ -164,7 +159,6 @@ fn bench(cli: &Cli) -> Result<(), String> {
             Counts::FULL
         },
         bin_dir,
-        self_exe,
         python_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/python"),
         python,
     };

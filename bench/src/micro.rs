@@ -63,6 +63,7 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
     let counts = setup.counts;
     let cores = crate::machine::cores();
     let lesson_04 = setup.bin_dir.join("lesson-04-processpool");
+    let empty = setup.bin_dir.join("bench-empty");
     let mut samples: Vec<(&'static str, Vec<f64>)> = Vec::new();
     let mut add = |id: &'static str, sample: Result<f64, String>| {
         let text = match &sample {
@@ -80,9 +81,10 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
         crate::progress(&format!("micro round {round}/{}", counts.rounds));
         add("thread-rust", Ok(thread_us(counts.threads)));
         add(
-            "process-bare",
-            process_us(Path::new(&setup.self_exe), &["--noop"], counts.processes),
+            "process-true",
+            process_us(Path::new("true"), &[], counts.processes),
         );
+        add("process-bare", process_us(&empty, &[], counts.processes));
         if lesson_04.exists() {
             add(
                 "process-lesson",
@@ -153,9 +155,17 @@ pub fn measure_all(setup: &Setup) -> Vec<Measure> {
             figure("py-thread-us"),
         ),
         m(
+            "process-true",
+            "process spawn + wait",
+            "true from Rust: the machine's floor (a C program that does nothing)",
+            Lang::Rust,
+            Unit::Us,
+            figure("process-true"),
+        ),
+        m(
             "process-bare",
             "process spawn + wait",
-            "a bare Rust binary (the bench's own, exiting at once)",
+            "an empty Rust program (fn main() {}, release)",
             Lang::Rust,
             Unit::Us,
             figure("process-bare"),
