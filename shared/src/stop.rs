@@ -336,7 +336,7 @@ mod tests {
         // A thread that looks at itself is running, not asleep.
         let looker = thread::Builder::new().name("looker".into()).spawn(move || {
             let id = own_id().expect("an id");
-            wait_until_asleep(id, "looker", Duration::from_millis(20))
+            wait_until_asleep(id, "looker", Duration::ZERO)
         });
         assert!(!looker.expect("a thread").join().expect("no panic"));
         // A thread blocked on a channel is asleep, under its own name only.
