@@ -94,6 +94,8 @@ pub fn args<A: clap::Args>() -> A {
 
 /// [`args()`] with `about` at the top of `--help`.
 pub fn args_about<A: clap::Args>(about: &str) -> A {
+    // First, before the lesson or the kit spawns a thread: they inherit it.
+    run::wake_on_time();
     let (common, lesson) = cli::parse::<A>(&name(), about);
     // The first parse wins; a lesson parses once, at the top of main.
     let _ = OPTIONS.set(common);
