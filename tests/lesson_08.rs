@@ -1,6 +1,8 @@
 //! Lesson 08: the primes below a bound, counted six ways. Every way gives
 //! the count of an independent sieve, for bounds at and around the edges;
-//! threads and rayon beat one thread on two cores or more; bad values are
+//! the chunks are handed out the costliest (the last) first, or first to
+//! last with `--in-order`; threads and rayon beat one thread on two cores
+//! or more; bad values are
 //! usage errors that name the limit; a count that differs fails the run;
 //! Ctrl-C stops every method promptly; no worker process is left behind.
 
@@ -106,6 +108,44 @@ fn every_method_counts_what_a_sieve_counts() {
         assert_lines_eq(&lines, &report.lines());
         // The pool's workers were reaped, and nothing else is left running.
         procs::assert_none_left(pid, &pids(&report));
+    }
+}
+
+#[test]
+fn the_chunks_are_handed_out_costliest_first_unless_in_order() {
+    // One thread, one worker process: each takes the chunks one after
+    // another, in exactly the order they are handed out.
+    let base = ["--bound", "8000", "--chunk", "1000", "--threads", "1"];
+    let last_to_first = ["8", "7", "6", "5", "4", "3", "2", "1"];
+    let first_to_last = ["1", "2", "3", "4", "5", "6", "7", "8"];
+    for (extra, order, expected) in [
+        (None, "costliest first", last_to_first),
+        (Some("--in-order"), "in order", first_to_last),
+    ] {
+        let args: Vec<&str> = base.iter().copied().chain(extra).collect();
+        let (_, report, stderr) = procs::report_with_pid(&bin(LESSON), &args, 0);
+        assert_eq!(report.doc["order"], order, "{args:?}: {stderr}");
+        let mut tasks = report.tasks();
+        tasks.sort_by(|a, b| a.2.total_cmp(&b.2));
+        for worker in ["main", "thread 1", "rayon 1", "worker 1"] {
+            let labels: Vec<&str> = (tasks.iter())
+                .filter(|t| t.0 == worker)
+                .map(|t| t.1.as_str())
+                .collect();
+            // The sequential run keeps the numbers' order: its times are
+            // the chunks' costs, whatever the others do.
+            let expected = if worker == "main" {
+                first_to_last
+            } else {
+                expected
+            };
+            assert_eq!(labels, expected, "{worker}, {args:?}");
+        }
+        // One worker: every order ends at the total, the core count's 1x.
+        for best in ["best_in_order", "best_costliest_first", "best_any_order"] {
+            let x = report.doc[best].as_f64().expect(best);
+            assert!((x - 1.0).abs() < 1e-9, "{best}: {x}");
+        }
     }
 }
 

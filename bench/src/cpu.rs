@@ -1,6 +1,9 @@
 //! The CPU job of lesson 08 on 1, 2, ... cores: each way's speedup over
 //! the sequential run, from the lesson's own `--json` (`--threads N`) and
-//! from its Python twin (`--workers N`), in alternation, a few rounds.
+//! from its Python twin (`--workers N`), in alternation, a few rounds. On
+//! every core, the lesson runs a second time with `--in-order`, and its
+//! report says what its chunks allow in each order: the table shows that
+//! the order in which uneven chunks are handed out matters.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -21,6 +24,18 @@ const RUST_WAYS: &[&str] = &[
     "processes",
 ];
 const PYTHON_WAYS: &[&str] = &["threads", "processes"];
+
+/// The ways measured again with the chunks first to last (`--in-order`),
+/// filed under these names; and the lesson's figures for what its chunks
+/// allow (from the sequential run's chunk times), filed as ways too.
+const IN_ORDER_WAYS: &[(&str, &str)] = &[
+    ("scope threads", "scope threads, in order"),
+    ("rayon, chunks", "rayon, chunks, in order"),
+];
+const ALLOWED: &[(&str, &str)] = &[
+    ("best_costliest_first", "allowed, costliest first"),
+    ("best_in_order", "allowed, in order"),
+];
 
 /// The speedups: (lang, way) -> cores -> samples.
 type Samples = BTreeMap<(Lang, String), BTreeMap<usize, Vec<f64>>>;
@@ -56,16 +71,32 @@ pub fn measure(setup: &Setup, quick: bool) -> Cpu {
         };
     }
     let (rust_bound, python_bound) = bounds(quick);
+    let lesson = |used: usize, in_order: bool| {
+        let mut command = Command::new(&binary);
+        command.args(["--json", "--threads", &used.to_string()]);
+        command.args(["--bound", &rust_bound.to_string()]);
+        if in_order {
+            command.arg("--in-order");
+        }
+        command
+    };
     let mut samples = Samples::new();
     let (mut rust_err, mut python_err) = (String::new(), String::new());
-    for round in 1..=setup.counts.rounds.min(3) {
+    // A run before the clock: the binary and its pages are then in memory,
+    // as they are for the rounds that follow it.
+    if let Err(err) = child::run(lesson(cores, false), Duration::from_secs(300)) {
+        rust_err = err;
+    }
+    for round in 1..=setup.counts.rounds {
         for used in 1..=cores {
-            let mut command = Command::new(&binary);
-            command.args(["--json", "--threads", &used.to_string()]);
-            command.args(["--bound", &rust_bound.to_string()]);
-            let rust = report(command, Lang::Rust, used, &mut samples);
+            let rust = report(lesson(used, false), Lang::Rust, used, &mut samples);
             progress(round, used, "Rust", &rust);
             if let Err(err) = rust {
+                rust_err = err;
+            }
+            let in_order = in_order(lesson(used, true), used, &mut samples);
+            progress(round, used, "Rust, --in-order", &in_order);
+            if let Err(err) = in_order {
                 rust_err = err;
             }
             let Ok(python) = &setup.python else { continue };
@@ -91,8 +122,12 @@ pub fn measure(setup: &Setup, quick: bool) -> Cpu {
     } else {
         rust_err
     };
+    // The chart shows the ways as the lesson runs them by default.
+    let charted =
+        |way: &str| !IN_ORDER_WAYS.iter().chain(ALLOWED).any(|w| w.1 == way);
     let scaling = samples
         .iter()
+        .filter(|((_, way), _)| charted(way))
         .map(|((lang, way), by_cores)| {
             let points = (by_cores.iter())
                 .filter_map(|(c, s)| Some((*c, Spread::of(s)?.median)))
@@ -130,6 +165,43 @@ fn report(
         by_cores.entry(used).or_default().push(speedup);
     }
     Ok(said.join(", "))
+}
+
+/// Runs the lesson with `--in-order` and files its chunked ways' speedups
+/// under their in-order names, with what its chunks allow in each order.
+fn in_order(
+    command: Command,
+    used: usize,
+    samples: &mut Samples,
+) -> Result<String, String> {
+    let out = child::run(command, Duration::from_secs(300))?;
+    let mut said = Vec::new();
+    for (way, speedup) in in_order_speedups(&child::json_report(&out)?)? {
+        said.push(format!("{way} {speedup:.2}x"));
+        let by_cores = samples.entry((Lang::Rust, way.to_owned())).or_default();
+        by_cores.entry(used).or_default().push(speedup);
+    }
+    Ok(said.join(", "))
+}
+
+/// From an `--in-order` report: the chunked ways' speedups, by their
+/// in-order names, and what the chunks allow in each order.
+fn in_order_speedups(
+    doc: &serde_json::Value,
+) -> Result<Vec<(&'static str, f64)>, String> {
+    let mut found = Vec::new();
+    for (way, speedup) in speedups(doc, Lang::Rust)? {
+        if let Some((_, name)) = IN_ORDER_WAYS.iter().find(|w| w.0 == way) {
+            found.push((*name, speedup));
+        }
+    }
+    for (fact, name) in ALLOWED {
+        let allowed = doc[fact]
+            .as_f64()
+            .ok_or_else(|| format!("the report has no {fact}"))?;
+        found.push((*name, allowed));
+    }
+    Ok(found)
 }
 
 /// The speedups of the ways the table shows, from a report's `methods`.
@@ -180,9 +252,17 @@ fn rows(
     let target = Target::Above(0.9 * cores as f64);
     vec![
         Measure::new(
+            "cpu-allowed",
+            group,
+            "what its 8 chunks allow, costliest first (the lesson's figure)",
+            Lang::Rust,
+            Unit::Times,
+            figure(Lang::Rust, "allowed, costliest first"),
+        ),
+        Measure::new(
             "cpu-scope",
             group,
-            "scope threads",
+            "scope threads, chunks costliest first",
             Lang::Rust,
             Unit::Times,
             figure(Lang::Rust, "scope threads"),
@@ -191,7 +271,7 @@ fn rows(
         Measure::new(
             "cpu-rayon",
             group,
-            "rayon over the chunks",
+            "rayon over the chunks, costliest first",
             Lang::Rust,
             Unit::Times,
             figure(Lang::Rust, "rayon, chunks"),
@@ -209,10 +289,34 @@ fn rows(
         Measure::new(
             "cpu-processes",
             group,
-            "lesson 04's pool of processes",
+            "lesson 04's pool of processes, chunks costliest first",
             Lang::Rust,
             Unit::Times,
             figure(Lang::Rust, "processes"),
+        ),
+        Measure::new(
+            "cpu-allowed-in-order",
+            group,
+            "what its 8 chunks allow, first to last (`--in-order`)",
+            Lang::Rust,
+            Unit::Times,
+            figure(Lang::Rust, "allowed, in order"),
+        ),
+        Measure::new(
+            "cpu-scope-in-order",
+            group,
+            "scope threads, chunks first to last",
+            Lang::Rust,
+            Unit::Times,
+            figure(Lang::Rust, "scope threads, in order"),
+        ),
+        Measure::new(
+            "cpu-rayon-in-order",
+            group,
+            "rayon over the chunks, first to last",
+            Lang::Rust,
+            Unit::Times,
+            figure(Lang::Rust, "rayon, chunks, in order"),
         ),
         Measure::new(
             "cpu-py-threads",
@@ -256,6 +360,28 @@ mod tests {
         );
         let nameless = serde_json::json!({"methods": [{"ms": 1.0}]});
         assert!(speedups(&nameless, Lang::Rust).is_err());
+    }
+
+    #[test]
+    fn an_in_order_run_gives_its_chunked_ways_and_what_the_chunks_allow() {
+        let doc = serde_json::json!({"methods": [
+            {"method": "sequential", "ms": 400.0, "speedup": 1.0},
+            {"method": "scope threads", "ms": 220.0, "speedup": 1.82},
+            {"method": "rayon, chunks", "ms": 230.0, "speedup": 1.74},
+            {"method": "processes", "ms": 220.0, "speedup": 1.8},
+        ], "best_in_order": 1.87, "best_costliest_first": 1.96});
+        let found = in_order_speedups(&doc).expect("speedups");
+        assert_eq!(
+            found,
+            [
+                ("scope threads, in order", 1.82),
+                ("rayon, chunks, in order", 1.74),
+                ("allowed, costliest first", 1.96),
+                ("allowed, in order", 1.87),
+            ]
+        );
+        let no_figures = serde_json::json!({"methods": [], "best_in_order": null});
+        assert!(in_order_speedups(&no_figures).is_err());
     }
 
     #[test]

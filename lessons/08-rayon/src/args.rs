@@ -40,6 +40,10 @@ pub struct Args {
         value_parser = clap::value_parser!(u8).range(1..=64)
     )]
     pub threads: Option<u8>,
+    /// Hand out the chunks first to last, not the costliest first, to see
+    /// what the order costs
+    #[arg(long)]
+    pub in_order: bool,
     /// Run only this method (counts are checked when sequential runs too)
     #[arg(long, value_name = "METHOD")]
     pub only: Option<crate::Method>,

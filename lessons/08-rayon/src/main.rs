@@ -7,8 +7,10 @@
 //!
 //! Run it: `cargo run --release -p lesson-08-rayon` (the timings mean
 //! little in a debug build). `--bound B`, `--chunk K` (numbers per chunk)
-//! and `--threads N` change the job; watch how much the chunk size matters
-//! to each method, and the timeline of chunks on the threads and processes.
+//! and `--threads N` change the job, and `--in-order` hands out the chunks
+//! first to last instead of the costliest first; watch how much the chunk
+//! size and their order matter to each method, and the timeline of chunks
+//! on the threads and processes.
 
 mod args;
 mod primes;
@@ -109,6 +111,10 @@ fn on_scope_threads(chunks: &[Chunk], threads: usize) -> u64 {
 fn rayon_chunks(chunks: &[Chunk]) -> u64 {
     chunks
         .par_iter()
+        // Without it, rayon cuts the list only as often as a thread steals,
+        // and runs the rest two or more chunks to a task: on a few uneven
+        // chunks, a costly pair can end the run alone.
+        .with_max_len(1)
         .map(|&chunk| count_on(&rayon_thread(), chunk))
         .sum()
 }
@@ -191,6 +197,15 @@ fn main() -> ExitCode {
     let threads = args.threads.map_or(cores, usize::from);
     let chunk_size = args.chunk_size();
     let chunks = primes::chunks(args.bound, chunk_size);
+    // ANCHOR: order
+    // The order the workers take the chunks in: the costliest first, unless
+    // --in-order asks to see what first to last costs.
+    let handed_out = if args.in_order {
+        chunks.clone()
+    } else {
+        primes::costliest_first(&chunks)
+    };
+    // ANCHOR_END: order
     if cfg!(debug_assertions) {
         lesson_kit::warn(
             "this is a debug build, several times slower than a release \
@@ -224,8 +239,10 @@ fn main() -> ExitCode {
                     chunk_times = times;
                     primes
                 }
-                Method::ScopeThreads => on_scope_threads(&chunks, threads),
-                Method::RayonChunks => rayon_pool.install(|| rayon_chunks(&chunks)),
+                Method::ScopeThreads => on_scope_threads(&handed_out, threads),
+                Method::RayonChunks => {
+                    rayon_pool.install(|| rayon_chunks(&handed_out))
+                }
                 Method::RayonNumbers => {
                     rayon_pool.install(|| rayon_numbers(args.bound))
                 }
@@ -238,7 +255,7 @@ fn main() -> ExitCode {
                     // longer than that has hung.
                     let limit =
                         (lesson_kit::elapsed() * 10).max(Duration::from_secs(60));
-                    match on_processes(&chunks, threads, limit) {
+                    match on_processes(&handed_out, threads, limit) {
                         Ok(primes) => primes,
                         Err(why) => {
                             lesson_kit::fail(format!("processes: {why}"));
@@ -277,7 +294,13 @@ fn main() -> ExitCode {
         report::check_counts(&done, args.bound);
         // More threads than cores take turns: the cores bound the speedup.
         let best = primes::best_speedups(&chunk_times, threads.min(cores));
-        report::report(&done, cores, threads, chunks.len(), chunk_size, best);
+        let plan = report::ChunkPlan {
+            chunks: chunks.len(),
+            size: chunk_size,
+            in_order: args.in_order,
+            best,
+        };
+        report::report(&done, cores, threads, &plan);
     })
 }
 

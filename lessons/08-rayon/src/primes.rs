@@ -1,7 +1,8 @@
 //! The job: counting the primes below a bound by trial division, split in
 //! chunks of consecutive numbers. Later chunks cost more (a number's test
 //! takes up to its square root in divisions), so the chunks are uneven:
-//! that is what makes the order in which they are handed out matter.
+//! that is what makes the order in which they are handed out matter, and
+//! why the lesson hands out the costliest first.
 
 use std::ops::Range;
 use std::time::Duration;
@@ -69,6 +70,16 @@ pub fn chunks(bound: u64, size: u64) -> Vec<Chunk> {
         .collect()
 }
 
+// ANCHOR: costliest_first
+/// The chunks from the last to the first: the later the numbers, the longer
+/// each test, so this is the costliest first. Whoever is free takes the next
+/// one, and the cheap chunks at the end fill the gaps between the workers,
+/// where a costly chunk handed out last would run alone.
+pub fn costliest_first(chunks: &[Chunk]) -> Vec<Chunk> {
+    chunks.iter().rev().copied().collect()
+}
+// ANCHOR_END: costliest_first
+
 /// A chunk goes to a worker process as `index start end`.
 impl Message for Chunk {
     fn encode(&self) -> String {
@@ -134,20 +145,40 @@ pub fn count_chunk(chunk: Chunk) -> Counted {
     }
 }
 
-/// The best speedups `workers` can reach on chunks that take `times` one
-/// after another: handed out in order, each to the first worker free (what
-/// the scope threads and the process pool do), and in any order at all (no
-/// schedule beats the total shared evenly, nor the longest chunk alone).
-pub fn best_speedups(times: &[Duration], workers: usize) -> Option<(f64, f64)> {
+/// The best speedups that `workers` can reach on chunks that take `times`
+/// (in chunk order) one after another.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Best {
+    /// Handed out first to last, each to the first worker free.
+    pub in_order: f64,
+    /// Handed out last to first (`costliest_first`), the same way.
+    pub costliest_first: f64,
+    /// In any order at all: no schedule beats the total shared evenly, nor
+    /// the longest chunk alone.
+    pub any_order: f64,
+}
+
+/// What the chunks' `times` allow on `workers`; `None` without chunks.
+pub fn best_speedups(times: &[Duration], workers: usize) -> Option<Best> {
     let total: Duration = times.iter().sum();
-    let in_order = lesson_kit::Plan::pool(workers, times.iter().copied()).ideal()?;
+    let handed_out = |order: Vec<Duration>| {
+        lesson_kit::Plan::pool(workers, order)
+            .ideal()
+            .filter(|t| !t.is_zero())
+    };
+    let in_order = handed_out(times.to_vec())?;
+    let costliest_first = handed_out(times.iter().rev().copied().collect())?;
     let longest = times.iter().max().copied().unwrap_or_default();
     let any_order = (total / workers.max(1) as u32).max(longest);
-    if in_order.is_zero() || any_order.is_zero() {
+    if any_order.is_zero() {
         return None;
     }
     let speedup = |best: Duration| total.as_secs_f64() / best.as_secs_f64();
-    Some((speedup(in_order), speedup(any_order)))
+    Some(Best {
+        in_order: speedup(in_order),
+        costliest_first: speedup(costliest_first),
+        any_order: speedup(any_order),
+    })
 }
 
 #[cfg(test)]
@@ -211,14 +242,32 @@ mod tests {
     }
 
     #[test]
+    fn the_costliest_chunks_go_first() {
+        let order: Vec<usize> = costliest_first(&chunks(10, 4))
+            .iter()
+            .map(|c| c.index)
+            .collect();
+        assert_eq!(order, [3, 2, 1]);
+        assert!(costliest_first(&[]).is_empty());
+    }
+
+    #[test]
     fn uneven_chunks_in_order_cannot_reach_the_core_count() {
         let ms = Duration::from_millis;
         // Two workers, chunks of 1, 1 and 2: in order, the 2 comes last and
-        // runs alone (3 units, 4/3x); split best, 2 units (2x).
-        let (in_order, any) =
-            best_speedups(&[ms(1), ms(1), ms(2)], 2).expect("a schedule");
-        assert!((in_order - 4.0 / 3.0).abs() < 1e-9, "{in_order}");
-        assert!((any - 2.0).abs() < 1e-9, "{any}");
+        // runs alone (3 units, 4/3x); the 2 first, the two 1s run beside it
+        // (2 units, 2x), as in the best of any order.
+        let best = best_speedups(&[ms(1), ms(1), ms(2)], 2).expect("a schedule");
+        assert!((best.in_order - 4.0 / 3.0).abs() < 1e-9, "{best:?}");
+        assert!((best.costliest_first - 2.0).abs() < 1e-9, "{best:?}");
+        assert!((best.any_order - 2.0).abs() < 1e-9, "{best:?}");
+        // Last to first is not always the best: 3, 3, 2, 2, 2 on two
+        // workers end at 7 taken in order from the back (2, 2, 2, 3, 3),
+        // and at 6 split best (3 + 3, 2 + 2 + 2).
+        let best = best_speedups(&[ms(3), ms(3), ms(2), ms(2), ms(2)], 2)
+            .expect("a schedule");
+        assert!((best.costliest_first - 12.0 / 7.0).abs() < 1e-9, "{best:?}");
+        assert!((best.any_order - 2.0).abs() < 1e-9, "{best:?}");
         assert_eq!(best_speedups(&[], 2), None);
     }
 }

@@ -6,12 +6,23 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::Method;
+use crate::primes::Best;
 
 /// A method's result.
 pub struct Counting {
     pub method: Method,
     pub primes: u64,
     pub took: Duration,
+}
+
+/// How the numbers were cut and handed out, and what that allows.
+pub struct ChunkPlan {
+    pub chunks: usize,
+    pub size: u64,
+    /// First to last (`--in-order`), or the costliest first.
+    pub in_order: bool,
+    /// From the sequential run's chunk times, when it ran.
+    pub best: Option<Best>,
 }
 
 /// Every method must find what the sequential run found.
@@ -34,14 +45,7 @@ pub fn check_counts(done: &[Counting], bound: u64) {
 
 /// The table of times and speedups (the JSON document's `methods` with
 /// `--json`), and the best speedups the cores and the chunks allow.
-pub fn report(
-    done: &[Counting],
-    cores: usize,
-    threads: usize,
-    chunks: usize,
-    chunk_size: u64,
-    best: Option<(f64, f64)>,
-) {
+pub fn report(done: &[Counting], cores: usize, threads: usize, plan: &ChunkPlan) {
     let sequential = (done.iter())
         .find(|c| c.method == Method::Sequential)
         .map(|c| c.took.as_secs_f64());
@@ -60,11 +64,18 @@ pub fn report(
     lesson_kit::fact("methods", rows);
     lesson_kit::fact("cores", cores);
     lesson_kit::fact("threads", threads);
-    lesson_kit::fact("chunks", chunks);
-    lesson_kit::fact("chunk", chunk_size);
+    let order = if plan.in_order {
+        "in order"
+    } else {
+        "costliest first"
+    };
+    lesson_kit::fact("chunks", plan.chunks);
+    lesson_kit::fact("chunk", plan.size);
+    lesson_kit::fact("order", order);
     lesson_kit::fact("ideal", threads.min(cores));
-    lesson_kit::fact("best_in_order", best.map(|b| b.0));
-    lesson_kit::fact("best_any_order", best.map(|b| b.1));
+    lesson_kit::fact("best_in_order", plan.best.map(|b| b.in_order));
+    lesson_kit::fact("best_costliest_first", plan.best.map(|b| b.costliest_first));
+    lesson_kit::fact("best_any_order", plan.best.map(|b| b.any_order));
     lesson_kit::fact("release", !cfg!(debug_assertions));
     if lesson_kit::options().json || done.is_empty() {
         return;
@@ -85,10 +96,11 @@ pub fn report(
     table.push_str(&format!(
         "ideal: {ideal}.00x ({threads} threads, {cores} cores)"
     ));
-    if let Some((in_order, any_order)) = best {
+    if let Some(best) = plan.best {
         table.push_str(&format!(
-            "; these {chunks} chunks allow {in_order:.2}x handed out in order, \
-             {any_order:.2}x in any order"
+            "\nthese {} chunks allow {:.2}x handed out in order, {:.2}x costliest \
+             first, {:.2}x in any order (this run: {order})",
+            plan.chunks, best.in_order, best.costliest_first, best.any_order
         ));
     }
     table.push('\n');
