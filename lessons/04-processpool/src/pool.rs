@@ -357,6 +357,9 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             let at = match idle {
                 Some(at) => at,
                 None if self.workers.len() < self.size => {
+                    // The tasks already given go out first: a worker's start
+                    // takes a millisecond, which they need not wait for.
+                    self.write_outboxes();
                     if let Err(err) = self.start_worker() {
                         self.notice(format!("cannot start a worker: {err}"));
                         if self.workers.is_empty() {
@@ -714,6 +717,45 @@ mod tests {
                 .map(|s| Ok(s.to_owned()));
             assert_eq!(got, want);
             assert!(pool.recovered.is_empty(), "{:?}", pool.recovered);
+        });
+    }
+
+    #[test]
+    fn a_task_goes_out_before_the_next_worker_starts() {
+        within_limit(|| {
+            // Worker 1 leaves a mark when it reads a task. Worker 2 is started
+            // only after the mark appears (or 5 s): task 1 must not wait in the
+            // pool while worker 2 starts.
+            let mark = std::env::temp_dir()
+                .join(format!("pool-first-task-{}", std::process::id()));
+            let _ = std::fs::remove_file(&mark);
+            let script = format!(
+                r#"while read word task try n; do touch "{}"; echo "done $task ok $n"; done"#,
+                mark.display()
+            );
+            let (seen, saw) = mpsc::channel();
+            let mut started = 0;
+            let watched = mark.clone();
+            // `move`: the pool keeps the closure, which owns what it uses.
+            let spawn = move || {
+                started += 1;
+                if started == 2 {
+                    let limit = Instant::now() + Duration::from_secs(5);
+                    while !watched.exists() && Instant::now() < limit {
+                        thread::sleep(Duration::from_millis(1));
+                    }
+                    let _ = seen.send(watched.exists());
+                }
+                let mut command = Command::new("sh");
+                command.args(["-c", &script]);
+                Ok(command)
+            };
+            let mut pool: Pool<u64, String> =
+                Pool::new(2, Duration::ZERO, spawn).expect("sh starts");
+            let got = results(pool.map(&[1, 2]));
+            assert_eq!(got, ["ok 1", "ok 2"].map(|s| Ok(s.to_owned())));
+            let _ = std::fs::remove_file(&mark);
+            assert_eq!(saw.try_recv(), Ok(true), "task 1 waited for worker 2");
         });
     }
 
