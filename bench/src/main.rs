@@ -94,6 +94,9 @@ pub fn progress(line: &str) {
 }
 
 fn main() -> ExitCode {
+    // The lessons ask for it themselves; their Python twins, started from
+    // here, inherit it: both sides' sleeps wake alike.
+    lesson_kit::wake_on_time();
     // A worker of lesson 04's pool, for the pool's throughput.
     if let Some(status) = pool04::serve_if_worker() {
         return status;

@@ -190,7 +190,9 @@ impl Stop {
 }
 
 /// How long [`install`] waits at most for ctrlc's thread to be ready.
-const HANDLER_START: Duration = Duration::from_millis(5);
+/// A thread starts in well under a millisecond; a busy machine may take
+/// tens before it runs it at all.
+const HANDLER_START: Duration = Duration::from_millis(50);
 
 /// Routes SIGINT, SIGTERM and SIGHUP to `stop` (ctrlc's `termination`
 /// feature adds the last two), and returns once ctrlc's thread waits for

@@ -32,7 +32,10 @@
 //! next tasks waiting in its pipe never waits for the pool. A worker runs
 //! its tasks in the order sent, so only the first of them is running; if
 //! the worker dies, that one counts an attempt and the others go back in
-//! the queue as they were.
+//! the queue as they were. (A worker that dies after an answer and before
+//! reading its next task costs that task an attempt too: the pool cannot
+//! tell the two apart.) The pool writes at most [`MAX_UNANSWERED_BYTES`]
+//! ahead of a worker's answers, so that a write never blocks.
 //!
 //! Dropping the pool ends it as Python's `shutdown(wait=True)` does: every
 //! worker's stdin is closed, idle workers finish their loop and exit on
@@ -61,6 +64,12 @@ const TICK: Duration = Duration::from_millis(100);
 /// the process ran: its group was stopped (Ctrl-Z, SIGSTOP) and resumed. A
 /// busy machine delays a wake-up by milliseconds, not half a second.
 const SUSPENDED_AFTER: Duration = Duration::from_millis(500);
+
+/// The most the pool writes to a worker ahead of its answers. A pipe holds
+/// 64 KiB on Linux: below that, a write never blocks, even to a worker
+/// that has stopped reading (hung, or stopped with SIGSTOP), so the pool's
+/// thread is always free to notice the worker's deadline.
+const MAX_UNANSWERED_BYTES: usize = 32 * 1024;
 
 /// How long a dropped pool waits for its idle workers to exit on their own
 /// once their stdin is closed; a worker's exit takes a millisecond or so.
@@ -186,9 +195,19 @@ struct Held {
     /// When the worker began it, as far as the pool knows: when it was sent,
     /// or when the task before it was answered.
     began: Duration,
-    /// When the pool gives up on an answer, in the pool's running clock;
-    /// counted from `began` once the task is the one running.
+    /// When the pool gives up on an answer, in the pool's running clock
+    /// (which leaves out stops): counted from when it was sent, and again
+    /// from when the task before it is answered.
     deadline: Duration,
+    /// The size of its request, newline included.
+    bytes: usize,
+}
+
+impl Worker {
+    /// The bytes of the requests it holds: those it may not have read yet.
+    fn unanswered_bytes(&self) -> usize {
+        self.held.iter().map(|held| held.bytes).sum()
+    }
 }
 
 /// What a worker's reader thread saw: a line (or a line that is not text),
@@ -353,7 +372,8 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
     /// started.
     fn dispatch(&mut self) {
         while !self.queue.is_empty() {
-            let idle = self.workers.iter().position(|w| w.held.is_empty());
+            let idle = (self.workers.iter())
+                .position(|w| w.trouble.is_none() && w.held.is_empty());
             let at = match idle {
                 Some(at) => at,
                 None if self.workers.len() < self.size => {
@@ -370,11 +390,17 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
                     self.workers.len() - 1
                 }
                 None => {
+                    let room = |w: &Worker| {
+                        w.trouble.is_none()
+                            && w.held.len() < self.in_flight
+                            && w.unanswered_bytes() < MAX_UNANSWERED_BYTES
+                    };
                     let least = (self.workers.iter().enumerate())
+                        .filter(|(_, worker)| room(worker))
                         .min_by_key(|(_, worker)| worker.held.len());
                     match least {
-                        Some((at, w)) if w.held.len() < self.in_flight => at,
-                        _ => break,
+                        Some((at, _)) => at,
+                        None => break,
                     }
                 }
             };
@@ -397,7 +423,8 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             attempt: *attempts,
             input: input.clone(),
         };
-        worker.outbox.extend_from_slice(request.encode().as_bytes());
+        let line = request.encode();
+        worker.outbox.extend_from_slice(line.as_bytes());
         worker.outbox.push(b'\n');
         // Begun now, in the lesson's time (for the timeline), if the worker
         // is free; answered by a deadline in the clock that leaves out the
@@ -408,6 +435,7 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             index,
             began,
             deadline,
+            bytes: line.len() + 1,
         });
     }
 
@@ -423,7 +451,10 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             worker.outbox.clear();
             if let Some(Err(err)) = sent {
                 // Its reader will see the pipe end and report the task lost.
-                worker.trouble = Some(format!("could not be sent its task ({err})"));
+                // A worker already in trouble keeps its first reason.
+                worker.trouble.get_or_insert_with(|| {
+                    format!("could not be sent its task ({err})")
+                });
                 worker.child.kill();
             }
         }
@@ -469,10 +500,14 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
     }
 
     fn on_line(&mut self, id: usize, line: Result<String, String>) {
-        // A worker the pool has let go of may still have lines in flight.
+        // A worker the pool has let go of may still have lines in flight,
+        // and one it is stopping cannot be trusted with what it still sends.
         let Some(worker) = self.workers.iter_mut().find(|w| w.id == id) else {
             return;
         };
+        if worker.trouble.is_some() {
+            return;
+        }
         // A worker answers its tasks in the order they were sent.
         let running = worker.held.front().map(|held| held.index + 1);
         match line.and_then(|line| Reply::<R>::decode(&line)) {
@@ -717,6 +752,54 @@ mod tests {
                 .map(|s| Ok(s.to_owned()));
             assert_eq!(got, want);
             assert!(pool.recovered.is_empty(), "{:?}", pool.recovered);
+        });
+    }
+
+    #[test]
+    fn a_worker_holds_no_more_than_it_may() {
+        within_limit(|| {
+            // It never reads: whatever the pool writes stays in the pipe.
+            let mut pool = pool_of(1, "sleep 30");
+            pool.set_in_flight(2);
+            for n in 1..=6 {
+                pool.submit(n);
+            }
+            pool.dispatch();
+            assert_eq!(pool.workers[0].held.len(), 2);
+            assert_eq!(pool.queue.len(), 4);
+            // Many tiny tasks: the bytes written ahead stop it first, or the
+            // write would block on the full pipe and hang the pool.
+            pool.set_in_flight(100_000);
+            for n in 1..=20_000 {
+                pool.submit(n);
+            }
+            pool.dispatch();
+            let ahead = pool.workers[0].unanswered_bytes();
+            assert!(ahead <= MAX_UNANSWERED_BYTES + 64, "{ahead} bytes");
+            assert!(ahead >= MAX_UNANSWERED_BYTES, "{ahead} bytes");
+        });
+    }
+
+    #[test]
+    fn nothing_a_worker_sends_after_garbage_is_taken() {
+        within_limit(|| {
+            // On its first try it sends garbage and a good answer in one write:
+            // the answer is in the pipe before the pool reads the garbage.
+            let mut pool = pool_of(
+                1,
+                r#"while read word task try n; do
+                     if [ "$try" = 1 ]; then printf 'forty-two\ndone %s ok %s try 1\n' "$task" "$n"
+                     else echo "done $task ok $n try $try"; fi
+                   done"#,
+            );
+            let got = results(pool.map(&[7]));
+            assert_eq!(got, [Ok("ok 7 try 2".to_owned())]);
+            assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
+            assert!(
+                pool.recovered[0].contains("sent garbage"),
+                "{:?}",
+                pool.recovered
+            );
         });
     }
 

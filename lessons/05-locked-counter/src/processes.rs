@@ -125,13 +125,16 @@ fn expect_line(counter: &mut Counter, word: &str) -> Result<(), String> {
     match counter.stdout.read_line(&mut line) {
         Ok(_) if line.trim_end() == word => Ok(()),
         Ok(0) => {
-            // Its pipe ended as it exited. The wait tells a death by Ctrl-C
-            // (which reached it too, before it could block it) from a crash.
-            let status = counter.child.wait();
+            // Its pipe ended as it exited, so the kill only reaps it (and
+            // ends it, if it closed the pipe and lived on). The status tells
+            // a death by Ctrl-C (which reached it too, before it could block
+            // it) from a crash.
+            let status = counter.child.kill();
             if lesson_kit::stopped() {
                 return Ok(());
             }
-            let how = status.map_or_else(|err| err.to_string(), children::describe);
+            let how =
+                status.map_or_else(|| "vanished".to_owned(), children::describe);
             Err(format!("{name} ended before saying {word:?} ({how})"))
         }
         Ok(_) => Err(format!("{name} said {line:?}, not {word:?}")),
