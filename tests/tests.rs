@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bench;
 mod compile_fail;
 mod docs;
 mod kit;

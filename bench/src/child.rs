@@ -2,7 +2,7 @@
 //! limit, and keeps what it printed: the benchmark must never hang on a
 //! lesson that does, nor leave one running.
 
-use std::io::Read;
+use std::io::{self, Read};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 /// of its stderr.
 pub fn run(mut command: Command, limit: Duration) -> Result<String, String> {
     let label = name(&command);
+    end_with_this_thread(&mut command);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -36,6 +37,27 @@ pub fn run(mut command: Command, limit: Duration) -> Result<String, String> {
             "{label} did not finish within {} s, and was killed",
             limit.as_secs()
         )),
+    }
+}
+
+/// Makes Linux kill the program when the thread that starts it ends: a
+/// benchmark stopped or killed in the middle of a run leaves no lesson or
+/// Python twin running. Every run starts from the benchmark's main thread,
+/// which lives as long as the benchmark.
+#[allow(unsafe_code)] // the benchmark's one `unsafe`: code run before exec
+fn end_with_this_thread(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::{prctl, signal::Signal};
+        use std::os::unix::process::CommandExt;
+        // SAFETY: the closure runs in the child between fork and exec, where
+        // only async-signal-safe calls are allowed: it makes one system call
+        // (prctl) and allocates nothing.
+        unsafe {
+            command.pre_exec(|| {
+                prctl::set_pdeathsig(Signal::SIGKILL).map_err(io::Error::from)
+            });
+        }
     }
 }
 

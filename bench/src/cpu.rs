@@ -249,7 +249,7 @@ fn rows(
         }
     };
     let group = "CPU job (lesson 08), speedup on every core";
-    let target = Target::Above(0.9 * cores as f64);
+    let target = Target::AtLeast(0.9 * cores as f64);
     vec![
         Measure::new(
             "cpu-allowed",
@@ -397,7 +397,7 @@ mod tests {
             .find(|m| m.id == "cpu-scope")
             .expect("scope threads");
         assert_eq!(scope.figure.as_ref().map(|s| s.median), Ok(1.9));
-        assert_eq!(scope.targets, [Target::Above(1.8)]);
+        assert_eq!(scope.targets, [Target::AtLeast(1.8)]);
         let py = rows
             .iter()
             .find(|m| m.id == "cpu-py-threads")

@@ -22,8 +22,8 @@ pub enum Lang {
 pub enum Target {
     /// The median under this.
     Below(f64),
-    /// The median over this.
-    Above(f64),
+    /// The median at least this ("at least 0.9 x cores").
+    AtLeast(f64),
     /// The median over this many times another row's median (by id).
     TimesOther(f64, &'static str),
     /// A target with no figure to check.
@@ -78,7 +78,7 @@ pub fn verdict(
     let median = median?;
     match target {
         Target::Below(bound) => Some(median < bound),
-        Target::Above(bound) => Some(median > bound),
+        Target::AtLeast(bound) => Some(median >= bound),
         Target::TimesOther(times, other) => {
             let other = all.iter().find(|m| m.id == other)?;
             let theirs = other.figure.as_ref().ok()?.median;
@@ -91,7 +91,7 @@ pub fn verdict(
 fn describe(target: Target, unit: Unit, all: &[Measure]) -> String {
     match target {
         Target::Below(bound) => format!("< {}", unit.bound(bound)),
-        Target::Above(bound) => format!("> {}", unit.bound(bound)),
+        Target::AtLeast(bound) => format!("≥ {}", unit.bound(bound)),
         Target::TimesOther(times, other) => {
             let name = all.iter().find(|m| m.id == other).map_or(other, |m| m.what);
             if times == 1.0 {
@@ -368,6 +368,9 @@ mod tests {
         assert_eq!(verdict(None, Target::Below(1.0), &all), None);
         assert_eq!(verdict(Some(0.9), Target::Below(1.0), &all), Some(true));
         assert_eq!(verdict(Some(1.0), Target::Below(1.0), &all), Some(false));
+        // "At least 0.9 x cores": the bound itself meets it.
+        assert_eq!(verdict(Some(1.8), Target::AtLeast(1.8), &all), Some(true));
+        assert_eq!(verdict(Some(1.79), Target::AtLeast(1.8), &all), Some(false));
     }
 
     #[test]
