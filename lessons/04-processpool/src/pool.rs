@@ -15,6 +15,10 @@
 //! A worker that holds a task far longer than a task takes (hung, or
 //! stopped with SIGSTOP) is killed, and its task goes back the same way;
 //! time during which the whole pool was stopped (Ctrl-Z) does not count.
+//! A worker that dies of a stop signal (SIGINT, SIGTERM, SIGHUP) is taken
+//! for part of a Ctrl-C until a second has passed without one (the kit's
+//! [`Child::wait`]): a worker killed that way from outside holds the pool
+//! up for that second before its task goes back in the queue.
 //!
 //! This is the Rust Book's message passing (chapter 16.2, "Using Message
 //! Passing to Transfer Data Between Threads"): the reader threads own the
