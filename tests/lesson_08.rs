@@ -120,7 +120,7 @@ fn the_chunks_are_handed_out_costliest_first_unless_in_order() {
     let first_to_last = ["1", "2", "3", "4", "5", "6", "7", "8"];
     for (extra, order, expected) in [
         (None, "costliest first", last_to_first),
-        (Some("--in-order"), "in order", first_to_last),
+        (Some("--in-order"), "first to last", first_to_last),
     ] {
         let args: Vec<&str> = base.iter().copied().chain(extra).collect();
         let (_, report, stderr) = procs::report_with_pid(&bin(LESSON), &args, 0);

@@ -65,7 +65,7 @@ pub fn report(done: &[Counting], cores: usize, threads: usize, plan: &ChunkPlan)
     lesson_kit::fact("cores", cores);
     lesson_kit::fact("threads", threads);
     let order = if plan.in_order {
-        "in order"
+        "first to last"
     } else {
         "costliest first"
     };
@@ -98,7 +98,7 @@ pub fn report(done: &[Counting], cores: usize, threads: usize, plan: &ChunkPlan)
     ));
     if let Some(best) = plan.best {
         table.push_str(&format!(
-            "\nthese {} chunks allow {:.2}x handed out in order, {:.2}x costliest \
+            "\nthese {} chunks allow {:.2}x first to last, {:.2}x costliest \
              first, {:.2}x in any order (this run: {order})",
             plan.chunks, best.in_order, best.costliest_first, best.any_order
         ));
