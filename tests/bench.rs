@@ -9,23 +9,13 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::procs::all_stop_within;
+use crate::procs::{self, all_stop_within};
 use crate::util::{bin, command};
 
 /// The processes whose parent is `parent`, from `/proc/PID/stat`.
 fn children_of(parent: u32) -> Vec<u32> {
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    let parent_of = |pid: u32| -> Option<u32> {
-        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        // "PID (NAME) STATE PPID ...": the name may hold spaces.
-        let (_, after) = stat.rsplit_once(')')?;
-        after.split_whitespace().nth(1)?.parse().ok()
-    };
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|&pid| parent_of(pid) == Some(parent))
+    (procs::all_pids().into_iter())
+        .filter(|&pid| procs::parent(pid) == Some(parent))
         .collect()
 }
 

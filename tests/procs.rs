@@ -18,11 +18,34 @@ use crate::util::{Report, Running};
 /// The state letter of a process (`R`, `S`, `Z`...) from `/proc/PID/stat`,
 /// or `None` if there is no such process.
 pub fn state(pid: u32) -> Option<char> {
+    stat_after_name(pid)?.trim_start().chars().next()
+}
+
+/// Every process's PID, from `/proc`.
+pub fn all_pids() -> Vec<u32> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+        .collect()
+}
+
+/// The PID of a process's parent, from `/proc/PID/stat`.
+pub fn parent(pid: u32) -> Option<u32> {
+    stat_after_name(pid)?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// `/proc/PID/stat` after the command name: "STATE PPID ...". The name, in
+/// parentheses, may hold spaces: the rest follows the last ')'.
+fn stat_after_name(pid: u32) -> Option<String> {
     let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name in parentheses may hold spaces: the state follows
-    // the last ')'.
     let (_, after) = stat.rsplit_once(')')?;
-    after.trim_start().chars().next()
+    Some(after.to_owned())
 }
 
 /// Whether a process is running: it exists and is not a zombie.
@@ -33,11 +56,8 @@ pub fn alive(pid: u32) -> bool {
 /// Live processes started by the lesson with PID `parent`.
 pub fn started_by(parent: u32) -> Vec<u32> {
     let marker = format!("LESSON_PARENT_PID={parent}");
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+    all_pids()
+        .into_iter()
         .filter(|&pid| {
             fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
                 environ

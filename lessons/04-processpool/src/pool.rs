@@ -376,11 +376,15 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
     /// started.
     fn dispatch(&mut self) {
         while !self.queue.is_empty() {
-            let idle = (self.workers.iter())
-                .position(|w| w.trouble.is_none() && w.held.is_empty());
-            let at = match idle {
-                Some(at) => at,
-                None if self.workers.len() < self.size => {
+            // The worker with room that holds the fewest tasks, and whether
+            // it holds none.
+            let least = (self.workers.iter().enumerate())
+                .filter(|(_, worker)| self.has_room(worker))
+                .min_by_key(|(_, worker)| worker.held.len())
+                .map(|(at, worker)| (at, worker.held.is_empty()));
+            let at = match least {
+                Some((at, true)) => at,
+                _ if self.workers.len() < self.size => {
                     // The tasks already given go out first: a worker's start
                     // takes a millisecond, which they need not wait for.
                     self.write_outboxes();
@@ -393,24 +397,21 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
                     }
                     self.workers.len() - 1
                 }
-                None => {
-                    let room = |w: &Worker| {
-                        w.trouble.is_none()
-                            && w.held.len() < self.in_flight
-                            && w.unanswered_bytes() < MAX_UNANSWERED_BYTES
-                    };
-                    let least = (self.workers.iter().enumerate())
-                        .filter(|(_, worker)| room(worker))
-                        .min_by_key(|(_, worker)| worker.held.len());
-                    match least {
-                        Some((at, _)) => at,
-                        None => break,
-                    }
-                }
+                Some((at, false)) => at,
+                None => break,
             };
             self.send_next_task(at);
         }
         self.write_outboxes();
+    }
+
+    /// Whether `worker` may be given one more task: it is not being
+    /// stopped, holds fewer than it may, and has not been written so much
+    /// ahead that a write could block.
+    fn has_room(&self, worker: &Worker) -> bool {
+        worker.trouble.is_none()
+            && worker.held.len() < self.in_flight
+            && worker.unanswered_bytes() < MAX_UNANSWERED_BYTES
     }
 
     /// Puts the task at the front of the queue in the outbox of the worker
