@@ -47,6 +47,7 @@ pub mod timeline;
 use std::io;
 use std::process::ExitCode;
 use std::sync::PoisonError;
+use std::thread::{self, JoinHandle, Scope, ScopedJoinHandle};
 use std::time::Duration;
 
 pub use cli::{Common, NoArgs};
@@ -175,6 +176,40 @@ pub fn fail(message: impl std::fmt::Display) {
     let message = message.to_string();
     warn(&message);
     current().recording().errors.push(message);
+}
+
+/// Starts `work` on a new thread, as `std::thread::spawn` does. Where
+/// `thread::spawn` panics if the system refuses a thread (too many threads,
+/// no memory for its stack), this reports the refusal with [`fail`]
+/// ("cannot start {what}: {error}") and returns `None`: one line, the rest
+/// of the run still reported, and exit status 1.
+pub fn spawn<T, F>(what: &str, work: F) -> Option<JoinHandle<T>>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    started(what, thread::Builder::new().spawn(work))
+}
+
+/// [`spawn`] for a scoped thread (`thread::scope`), which may borrow from
+/// the function that opened the scope.
+pub fn spawn_scoped<'scope, T, F>(
+    scope: &'scope Scope<'scope, '_>,
+    what: &str,
+    work: F,
+) -> Option<ScopedJoinHandle<'scope, T>>
+where
+    F: FnOnce() -> T + Send + 'scope,
+    T: Send + 'scope,
+{
+    started(what, thread::Builder::new().spawn_scoped(scope, work))
+}
+
+/// The handle of a thread that started, or `None` after reporting why not.
+fn started<H>(what: &str, spawned: io::Result<H>) -> Option<H> {
+    spawned
+        .map_err(|err| fail(format!("cannot start {what}: {err}")))
+        .ok()
 }
 
 /// Prints a notice on stderr, prefixed with the lesson's name, without
