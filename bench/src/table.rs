@@ -281,14 +281,17 @@ pub fn book(results: &Results) -> String {
 
 fn lessons_tables(results: &Results) -> String {
     let mut out = String::new();
-    let runs = results.runs;
+    let runs = match results.runs {
+        1 => "1 run each, taking turns.".to_owned(),
+        n => format!(
+            "{n} runs each, taking turns. A figure is the median of the runs, \
+             with the fastest and the slowest in brackets."
+        ),
+    };
     let _ = writeln!(
         out,
-        "\n### The lessons\n\nEach lesson and its Python twin at time scale {}, {runs} {} \
-         each, taking turns. A figure is the median of the runs, with the \
-         fastest and the slowest in brackets.\n",
+        "\n### The lessons\n\nEach lesson and its Python twin at time scale {}, {runs}\n",
         results.time_scale,
-        if runs == 1 { "run" } else { "runs" }
     );
     let planned = |l: &&LessonFigures| {
         l.rust
