@@ -15,7 +15,7 @@ ARGS        ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run run-all build test lint fmt docs docs-serve docs-output overhead tools test-all
-.PHONY: bench bench-quick bench-venv
+.PHONY: bench bench-quick bench-table bench-venv
 RUNS        ?= 3
 
 help: ## Show the targets
@@ -123,11 +123,14 @@ BENCH_VENV     := target/bench-venv
 BENCH_PYTHON   ?= $(if $(wildcard $(BENCH_VENV)/bin/python3),$(BENCH_VENV)/bin/python3,python3)
 BENCH_OUT      ?= docs/src/measured
 BENCH_QUICK_OUT := target/bench-quick
-BENCH_FILES    := table.md results.json speedup.svg spawn.svg pools.svg cpu.svg
+BENCH_FILES    := table.md targets.md results.json speedup.svg spawn.svg pools.svg cpu.svg
 
 bench: ## Every lesson beside its Python twin, spawn costs, pools: the Measured chapter (about 8 minutes)
 	$(CARGO) build --locked --release --workspace --bins
 	target/release/course-bench --python $(BENCH_PYTHON) --out $(BENCH_OUT)
+
+bench-table: ## Render the Measured table and bench targets again from results.json (no measuring)
+	$(CARGO) run --locked -q -p course-bench -- table $(BENCH_OUT)
 
 # test-all smoke-tests the benchmark on the debug build `make test` made:
 # the figures are not the point there, and a release build would add

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::Setup;
@@ -20,7 +20,7 @@ use crate::child;
 use crate::stats::Spread;
 
 /// What the target for a lesson's overhead is, by the kind of lesson.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     /// Threads that sleep: under 0.5 ms over the ideal.
     Sleep,
@@ -229,7 +229,7 @@ fn without_pids(line: &str) -> String {
 }
 
 /// The medians of one side's runs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Side {
     pub elapsed_ms: Spread,
     pub overhead_ms: Option<Spread>,

@@ -6,7 +6,9 @@
 //! (seconds, tiny counts, every code path once). By hand, after a release
 //! build of the workspace: `target/release/course-bench --out DIR`.
 //! `course-bench timeline OUT.svg < run.json` draws a lesson's `--json`
-//! run as an SVG timeline.
+//! run as an SVG timeline. `course-bench table` renders the Measured
+//! chapter's table and the contributors' targets again from a saved
+//! `results.json`, without measuring anything (`make bench-table`).
 //!
 //! Python is optional: without `python3` (or `--python PATH`) the Rust side
 //! still runs, and the report says what was skipped and how to get it.
@@ -67,6 +69,12 @@ enum Action {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Render table.md and targets.md again from DIR/results.json
+    Table {
+        /// Where results.json is, and where the pages go
+        #[arg(value_name = "DIR", default_value = "docs/src/measured")]
+        dir: PathBuf,
+    },
 }
 
 fn time_scale(text: &str) -> Result<f64, String> {
@@ -106,6 +114,10 @@ fn main() -> ExitCode {
         Some(Action::Timeline { out, title }) => {
             draw_timeline(out, title.as_deref())
         }
+        Some(Action::Table { dir }) => {
+            table::Results::read(&dir.join("results.json"))
+                .and_then(|results| write_pages(dir, &results))
+        }
         None => bench(&cli),
     };
     match result {
@@ -124,6 +136,13 @@ fn draw_timeline(out: &Path, title: Option<&str>) -> Result<(), String> {
         .map_err(|err| format!("cannot read the run from stdin: {err}"))?;
     let svg = timeline::Timeline::from_json(&text)?.svg(title)?;
     write(out, &svg)
+}
+
+/// The two pages made from a run's figures: the book's table and the
+/// contributors' targets.
+fn write_pages(dir: &Path, results: &table::Results) -> Result<(), String> {
+    write(&dir.join("table.md"), &table::book(results))?;
+    write(&dir.join("targets.md"), &table::targets(results))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
@@ -203,25 +222,20 @@ fn bench(cli: &Cli) -> Result<(), String> {
     for (why, whats) in missing {
         skipped.push(format!("{}: {why}", whats.join("; ")));
     }
-    let table = table::render(
+    let raw = table::raw(
         &machine,
         &cli.command_shown,
         setup.time_scale,
         setup.runs,
+        &skipped,
         &lessons,
         &micro,
-        &skipped,
     );
-    write(&cli.out.join("table.md"), &table)?;
-    let raw = serde_json::json!({
-        "machine": machine,
-        "time_scale": setup.time_scale,
-        "runs": setup.runs,
-        "lessons": lessons,
-        "micro": micro,
-    });
-    let raw = serde_json::to_string_pretty(&raw).map_err(|err| err.to_string())?;
-    write(&cli.out.join("results.json"), &raw)?;
+    let text = serde_json::to_string_pretty(&raw).map_err(|err| err.to_string())?;
+    write(&cli.out.join("results.json"), &text)?;
+    // The pages come from the saved figures, as `course-bench table` makes
+    // them again later.
+    write_pages(&cli.out, &table::Results::from_value(raw)?)?;
 
     let group = |name: &str| -> Vec<&table::Measure> {
         micro.iter().filter(|m| m.group == name).collect()
@@ -252,7 +266,7 @@ fn bench(cli: &Cli) -> Result<(), String> {
         &charts::cpu_scaling(machine.cores, &cpu.scaling, &cpu.missing)?,
     )?;
     progress(&format!(
-        "wrote {}/table.md, results.json, speedup.svg, spawn.svg, pools.svg, cpu.svg",
+        "wrote {}/table.md, targets.md, results.json, speedup.svg, spawn.svg, pools.svg, cpu.svg",
         cli.out.display()
     ));
     Ok(())

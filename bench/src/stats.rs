@@ -2,10 +2,10 @@
 //! runs, shown with the smallest and largest, so that a reader sees how
 //! much a busy machine moved it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The median of some samples, with their range.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     pub median: f64,
     pub min: f64,
@@ -40,7 +40,7 @@ impl Spread {
 }
 
 /// The units the table shows, each with its own number of digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Unit {
     Ms,
     Us,

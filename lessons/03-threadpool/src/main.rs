@@ -9,7 +9,9 @@
 //! thread takes the next task the moment it is free.
 //!
 //! Each result travels back on a channel whose sending half the job owns:
-//! that is Rust's "future". `--panic-task 5` makes task 5 panic: its sender
+//! the nearest std equivalent of Python's `concurrent.futures.Future`
+//! (Rust's own `Future` is the async kind, another thing altogether).
+//! `--panic-task 5` makes task 5 panic: its sender
 //! is dropped unsent, the collector reports the missing result instead of
 //! waiting for ever, the other 12 arrive, and the pool replaces the thread
 //! it lost. `--slow-task N` makes one task take 3 s; `--workers N` resizes
@@ -84,7 +86,8 @@ fn start_pool(workers: usize) -> ThreadPool {
 // ANCHOR: map
 /// `executor.map`: submit every task, then print the results in input
 /// order. Each task has a channel of its own: the job keeps the `Sender`,
-/// and the `Receiver`, the task's future, is read in turn.
+/// and the `Receiver`, which plays the part of Python's future, is read
+/// in turn.
 fn map(pool: &ThreadPool, tasks: &[Task]) {
     let futures: Vec<Receiver<String>> = tasks
         .iter()

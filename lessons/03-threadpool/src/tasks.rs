@@ -9,6 +9,7 @@ use crate::{NUMBERS, PAUSE};
 /// How long the task chosen with `--slow-task` takes.
 const SLOW_PAUSE: Duration = Duration::from_secs(3);
 
+// ANCHOR: task
 /// One task: its place in the input (from 1), its number, how long it
 /// takes, and whether it panics (`--panic-task`).
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +19,7 @@ pub struct Task {
     pub pause: Duration,
     pub panics: bool,
 }
+// ANCHOR_END: task
 
 /// The notebook's numbers as tasks, with the options' slow and panicking
 /// task marked.

@@ -30,18 +30,22 @@ use lesson_kit::{Plan, say};
 /// How long each item takes to process.
 const WORK: Duration = Duration::from_millis(200);
 
+// ANCHOR: queue_type
 /// The queue as the workers see it: one receiver, used by one at a time.
 type Queue = Mutex<Receiver<u16>>;
+// ANCHOR_END: queue_type
 
 fn main() -> ExitCode {
     let args: Args = lesson_kit::args!();
     // Each item goes to the first worker free: 3 rounds for 10 items on 4.
     let items = vec![WORK; usize::from(args.items)];
     let plan = Plan::pool(usize::from(args.workers), items);
+    // ANCHOR: choose
     let work: fn(&Queue, &Sender<String>) = match args.hold_lock {
         false => worker,
         true => worker_holding_the_lock,
     };
+    // ANCHOR_END: choose
 
     lesson_kit::run!(plan, || {
         // ANCHOR: queue
