@@ -131,18 +131,14 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|err| format!("cannot write {}: {err}", path.display()))
 }
 
-/// Finds the Python and checks it runs; `Err` says what to do instead.
-fn find_python(python: &Path) -> (Result<PathBuf, String>, Option<String>) {
+/// Finds the Python and its version; `Err` says what to do instead.
+fn find_python(python: &Path) -> Result<(PathBuf, String), String> {
     match machine::version_of(&python.to_string_lossy(), &["--version"]) {
-        Some(version) => (Ok(python.to_owned()), Some(version)),
-        None => (
-            Err(format!(
-                "skipped: {} not found; install python3 (3.11 here), or `make bench-venv` \
-                 and `make bench` uses it",
-                python.display()
-            )),
-            None,
-        ),
+        Ok(version) => Ok((python.to_owned(), version)),
+        Err(why) => Err(format!(
+            "skipped: {why}; install python3 (3.11 here), or `make bench-venv` \
+             and `make bench` uses it",
+        )),
     }
 }
 
@@ -150,7 +146,13 @@ fn bench(cli: &Cli) -> Result<(), String> {
     let self_exe = std::env::current_exe()
         .map_err(|err| format!("cannot find this program: {err}"))?;
     let bin_dir = self_exe.parent().map(Path::to_owned).unwrap_or_default();
-    let (python, python_version) = find_python(&cli.python);
+    let python = find_python(&cli.python);
+    progress(&match &python {
+        Ok((_, version)) => format!("Python: {version}"),
+        Err(why) => format!("Python: {why}"),
+    });
+    let python_version = python.as_ref().ok().map(|(_, version)| version.clone());
+    let python = python.map(|(path, _)| path);
     let setup = Setup {
         runs: cli
             .runs
