@@ -161,6 +161,7 @@ pub fn allowed(costs: &[u64], threads: usize) -> Option<Allowed> {
     })
 }
 
+// ANCHOR: schedule
 /// When the last of `threads` finishes, each taking the next cost as soon
 /// as it is free, as the lesson's threads and processes do.
 fn finish(costs: impl Iterator<Item = u64>, threads: usize) -> u64 {
@@ -172,6 +173,7 @@ fn finish(costs: impl Iterator<Item = u64>, threads: usize) -> u64 {
     }
     free_at.into_iter().max().unwrap_or(0)
 }
+// ANCHOR_END: schedule
 
 #[cfg(test)]
 mod tests {
