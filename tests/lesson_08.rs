@@ -487,6 +487,61 @@ fn the_plain_example_counts_the_same_on_one_thread_and_with_rayon() {
 }
 
 #[test]
+fn the_chapter_s_chunk_figures_are_what_the_lesson_works_out_now() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    let read = |path: &str| {
+        std::fs::read_to_string(format!("{dir}{path}"))
+            .unwrap_or_else(|err| panic!("{path}: {err}"))
+    };
+    // The recorded runs' last line, for the threads each ran on.
+    for (path, bound) in [
+        ("lessons/08-rayon/output.txt", "200000"),
+        ("lessons/08-rayon/release.txt", "2000000"),
+    ] {
+        let text = read(path);
+        let ideal = (text.lines())
+            .find_map(|l| l.strip_prefix("ideal: "))
+            .unwrap_or_else(|| panic!("{path}: no ideal line"));
+        let threads = (ideal.split_once('(').and_then(|(_, t)| t.split_once(' ')))
+            .map(|(n, _)| n)
+            .unwrap_or_else(|| panic!("{path}: {ideal}"));
+        let args = [
+            "--bound",
+            bound,
+            "--threads",
+            threads,
+            "--only",
+            "sequential",
+        ];
+        let run = util::run(&bin(LESSON), &[&args[..], &["--no-timeline"]].concat());
+        assert_eq!(allow_line(&text), allow_line(&run.stdout), "{path}");
+    }
+    // The chapter's table of the default chunks below 2 million.
+    let chapter = read("docs/src/08-rayon.md");
+    let rows: Vec<Vec<&str>> = (chapter.lines())
+        .skip_while(|l| !l.starts_with("| `--threads` | default chunks"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    assert!(rows.len() >= 4, "the table: {rows:?}");
+    for row in rows {
+        let args = ["--threads", row[0], "--only", "sequential"];
+        let report = util::report(&bin(LESSON), &args, 0);
+        let figure = |field: &str| {
+            format!("{:.2}x", report.doc[field].as_f64().unwrap_or(0.0))
+        };
+        let now = [
+            row[0].to_owned(),
+            report.doc["chunks"].to_string(),
+            figure("best_in_order"),
+            figure("best_costliest_first"),
+        ];
+        assert_eq!(row, now, "the chapter's row against the lesson's figures");
+    }
+}
+
+#[test]
 fn the_release_run_in_the_chapter_has_the_lines_the_lesson_prints() {
     // The docs test checks `output.txt` against a fresh run; this run, a
     // release build at the default bound, would take seconds in a debug
