@@ -1,10 +1,12 @@
 //! Lesson 08: the primes below a bound, counted six ways. Every way gives
 //! the count of an independent sieve, for bounds at and around the edges;
 //! the chunks are handed out the costliest (the last) first, or first to
-//! last with `--in-order`; threads and rayon beat one thread on two cores
-//! or more; bad values are
-//! usage errors that name the limit; a count that differs fails the run;
-//! Ctrl-C stops every method promptly; no worker process is left behind.
+//! last with `--in-order`; the default chunks follow the threads, and what
+//! they allow is counted in divisions, the same on every run; threads and
+//! rayon beat one thread on two cores or more; bad values are usage errors
+//! that name the limit; a count that differs fails the run; Ctrl-C stops
+//! every method promptly, whatever the chunks; rayon's threads start only
+//! for rayon; no worker process is left behind.
 
 use std::time::{Duration, Instant};
 
@@ -239,32 +241,228 @@ fn a_count_that_differs_fails_the_run() {
 
 #[test]
 fn ctrl_c_stops_every_method_promptly_and_leaves_no_worker() {
-    // The largest bound: each method alone would run for seconds.
-    for method in [
-        "sequential",
-        "scope-threads",
-        "rayon-chunks",
-        "rayon-numbers",
-        "rayon-one-per-task",
-        "processes",
-    ] {
-        let args = ["--bound", "20000000", "--threads", "2", "--only", method];
+    // A bound that keeps each method alone busy for seconds; with the
+    // default chunks (a few per thread), and with chunks of 2000 numbers,
+    // too small to hold a multiple of 4096: every chunk left after Ctrl-C
+    // must end at once, not only those that happen to hold one.
+    let small = ["scope-threads", "rayon-chunks", "sequential"];
+    let runs = METHOD_OPTIONS
+        .iter()
+        .map(|&m| (m, None))
+        .chain(small.iter().map(|&m| (m, Some("2000"))));
+    for (method, chunk) in runs {
+        let mut args =
+            vec!["--bound", "10000000", "--threads", "2", "--only", method];
+        args.extend(chunk.iter().flat_map(|&c| ["--chunk", c]));
         let lesson = Running::start(&bin(LESSON), &args);
-        // Ready for Ctrl-C once the kit's handler thread runs beside main
-        // and rayon's two; the pool's two workers too, for the processes.
-        let workers = usize::from(method == "processes") * 2;
         let began = Instant::now();
-        while threads_of(lesson.pid) < 4
-            || procs::started_by(lesson.pid).len() < workers
-        {
+        while !working(lesson.pid, method, 2) {
             assert!(
                 began.elapsed() < Duration::from_secs(20),
-                "{method}: not started"
+                "{args:?}: not started: {:?}",
+                thread_names(lesson.pid)
             );
             std::thread::sleep(Duration::from_millis(5));
         }
         let running = procs::started_by(lesson.pid);
         procs::assert_stops_cleanly(lesson, &running, Signal::SIGINT);
+    }
+}
+
+#[test]
+fn only_the_rayon_methods_start_rayon_s_threads() {
+    // Under a limit on threads, a pool nobody uses could only fail the run.
+    let args = [
+        "--bound",
+        "10000000",
+        "--threads",
+        "3",
+        "--only",
+        "processes",
+    ];
+    let lesson = Running::start(&bin(LESSON), &args);
+    let began = Instant::now();
+    while !working(lesson.pid, "processes", 3) {
+        assert!(began.elapsed() < Duration::from_secs(20), "not started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let names = thread_names(lesson.pid);
+    let running = procs::started_by(lesson.pid);
+    procs::assert_stops_cleanly(lesson, &running, Signal::SIGINT);
+    assert!(
+        !names.iter().any(|n| n.starts_with("rayon ")),
+        "rayon's threads in a run without rayon: {names:?}"
+    );
+}
+
+/// The methods as `--only` names them, in the order the lesson runs them.
+const METHOD_OPTIONS: [&str; 6] = [
+    "sequential",
+    "scope-threads",
+    "rayon-chunks",
+    "rayon-numbers",
+    "rayon-one-per-task",
+    "processes",
+];
+
+/// Whether the lesson `pid`, run with `--only method` on `threads`, has
+/// reached its method: Ctrl-C's handler waits (the kit's `ctrl-c` thread),
+/// and the method's threads or processes run.
+fn working(pid: u32, method: &str, threads: usize) -> bool {
+    let names = thread_names(pid);
+    let named = |wanted: &dyn Fn(&str) -> bool| {
+        names.iter().filter(|n| wanted(n.as_str())).count()
+    };
+    let ready = named(&|n| n == "ctrl-c") == 1;
+    ready
+        && match method {
+            "sequential" => true,
+            // Unnamed threads bear the program's name, as main does.
+            "scope-threads" => named(&|n| n == LESSON) > threads,
+            "processes" => procs::started_by(pid).len() >= threads,
+            _ => named(&|n| n.starts_with("rayon ")) >= threads,
+        }
+}
+
+/// The names of the threads of the process `pid`, from /proc.
+fn thread_names(pid: u32) -> Vec<String> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    (tasks.flatten())
+        .filter_map(|task| std::fs::read_to_string(task.path().join("comm")).ok())
+        .map(|name| name.trim_end().to_owned())
+        .collect()
+}
+
+/// The divisions trial division makes for `n`, counted while making them:
+/// the lesson's `is_prime` again, with a counter (by 2, then by 3, 5, ...).
+fn divisions_made(n: u64) -> u64 {
+    if n < 2 {
+        return 0;
+    }
+    if n.is_multiple_of(2) {
+        return 1;
+    }
+    let (mut made, mut divisor) = (1, 3);
+    while divisor * divisor <= n {
+        made += 1;
+        if n.is_multiple_of(divisor) {
+            break;
+        }
+        divisor += 2;
+    }
+    made
+}
+
+/// When the last of `threads` ends, each taking the next cost when free.
+fn last_end(costs: impl Iterator<Item = u64>, threads: usize) -> u64 {
+    let mut free_at = vec![0; threads];
+    for cost in costs {
+        *free_at.iter_mut().min().expect("a thread") += cost;
+    }
+    free_at.into_iter().max().unwrap_or(0)
+}
+
+/// The lines that say what the chunks allow, from a run without `--json`.
+fn allow_line(stdout: &str) -> String {
+    let lines: Vec<&str> = stdout.lines().collect();
+    let at = (lines
+        .iter()
+        .position(|l| l.starts_with("on ") && l.contains("allow")))
+    .unwrap_or_else(|| panic!("no line of what the chunks allow: {stdout}"));
+    lines[at..=at + 1].join("\n")
+}
+
+#[test]
+fn what_the_chunks_allow_is_counted_in_divisions_not_timed() {
+    let (bound, threads): (u64, usize) = (300_000, 3);
+    let args = [
+        "--bound",
+        "300000",
+        "--threads",
+        "3",
+        "--only",
+        "sequential",
+    ];
+    let report = util::report(&bin(LESSON), &args, 0);
+    let chunks = report.doc["chunks"].as_u64().expect("chunks");
+    let size = report.doc["chunk"].as_u64().expect("chunk");
+    assert_eq!(chunks, bound.div_ceil(size));
+    // The default: whole chunks per thread, enough for 97% of the threads.
+    assert_eq!(chunks % threads as u64, 0, "{chunks} chunks");
+    let costs: Vec<u64> = (0..chunks)
+        .map(|i| {
+            (i * size..((i + 1) * size).min(bound))
+                .map(divisions_made)
+                .sum()
+        })
+        .collect();
+    let total: u64 = costs.iter().sum();
+    let speedup = |end: u64| total as f64 / end as f64;
+    let costliest = *costs.iter().max().expect("a chunk");
+    let expected = [
+        (
+            "best_in_order",
+            speedup(last_end(costs.iter().copied(), threads)),
+        ),
+        (
+            "best_costliest_first",
+            speedup(last_end(costs.iter().rev().copied(), threads)),
+        ),
+        ("best_any_order", (threads as f64).min(speedup(costliest))),
+    ];
+    for (field, wanted) in expected {
+        let got = report.doc[field].as_f64().expect(field);
+        assert!((got - wanted).abs() < 1e-9, "{field}: {got}, not {wanted}");
+    }
+    assert!(expected[1].1 >= 0.97 * threads as f64, "{expected:?}");
+    // Not a timing: two runs print the same line, with these figures.
+    let text_args = [&args[..], &["--no-timeline"]].concat();
+    let line = allow_line(&util::run(&bin(LESSON), &text_args).stdout);
+    assert_eq!(
+        line,
+        allow_line(&util::run(&bin(LESSON), &text_args).stdout)
+    );
+    let figures = format!(
+        "on 3 threads, the {chunks} chunks allow {:.2}x first to last, \
+         {:.2}x costliest first,\nand at most {:.2}x in any order \
+         (this run: costliest first)",
+        expected[0].1, expected[1].1, expected[2].1
+    );
+    assert_eq!(line, figures);
+}
+
+#[test]
+fn eight_threads_get_chunks_enough_for_eight_even_on_fewer_cores() {
+    // The default bound, 2 million: what the chunks allow is about them
+    // and the threads, not about the cores this machine has.
+    let args = ["--threads", "8", "--only", "sequential"];
+    let report = util::report(&bin(LESSON), &args, 0);
+    let allowed = report.doc["best_costliest_first"]
+        .as_f64()
+        .expect("a figure");
+    let chunks = report.doc["chunks"].as_u64().expect("chunks");
+    assert!(
+        allowed >= 7.0,
+        "{chunks} chunks allow {allowed:.2}x on 8 threads"
+    );
+    assert_eq!(chunks % 8, 0, "{chunks} chunks for 8 threads");
+}
+
+#[test]
+fn one_thread_and_one_chunk_are_singular() {
+    let args = ["--bound", "1000", "--threads", "1", "--no-timeline"];
+    let run = util::run(&bin(LESSON), &args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("(1 thread, "), "{}", run.stdout);
+    assert!(
+        allow_line(&run.stdout).starts_with("on 1 thread, the 1 chunk allows 1.00x"),
+        "{}",
+        run.stdout
+    );
+    for plural in ["1 threads", "1 chunks", "1 cores"] {
+        assert!(!run.stdout.contains(plural), "{plural}: {}", run.stdout);
     }
 }
 
@@ -288,9 +486,59 @@ fn the_plain_example_counts_the_same_on_one_thread_and_with_rayon() {
     assert!(lines[2].starts_with("speedup "), "{lines:?}");
 }
 
-/// How many threads the process `pid` runs now.
-fn threads_of(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, Iterator::count)
+#[test]
+fn the_chapter_s_chunk_figures_are_what_the_lesson_works_out_now() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    let read = |path: &str| {
+        std::fs::read_to_string(format!("{dir}{path}"))
+            .unwrap_or_else(|err| panic!("{path}: {err}"))
+    };
+    // The recorded runs' last line, for the threads each ran on.
+    for (path, bound) in [
+        ("lessons/08-rayon/output.txt", "200000"),
+        ("lessons/08-rayon/release.txt", "2000000"),
+    ] {
+        let text = read(path);
+        let ideal = (text.lines())
+            .find_map(|l| l.strip_prefix("ideal: "))
+            .unwrap_or_else(|| panic!("{path}: no ideal line"));
+        let threads = (ideal.split_once('(').and_then(|(_, t)| t.split_once(' ')))
+            .map(|(n, _)| n)
+            .unwrap_or_else(|| panic!("{path}: {ideal}"));
+        let args = [
+            "--bound",
+            bound,
+            "--threads",
+            threads,
+            "--only",
+            "sequential",
+        ];
+        let run = util::run(&bin(LESSON), &[&args[..], &["--no-timeline"]].concat());
+        assert_eq!(allow_line(&text), allow_line(&run.stdout), "{path}");
+    }
+    // The chapter's table of the default chunks below 2 million.
+    let chapter = read("docs/src/08-rayon.md");
+    let rows: Vec<Vec<&str>> = (chapter.lines())
+        .skip_while(|l| !l.starts_with("| `--threads` | default chunks"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    assert!(rows.len() >= 4, "the table: {rows:?}");
+    for row in rows {
+        let args = ["--threads", row[0], "--only", "sequential"];
+        let report = util::report(&bin(LESSON), &args, 0);
+        let figure = |field: &str| {
+            format!("{:.2}x", report.doc[field].as_f64().unwrap_or(0.0))
+        };
+        let now = [
+            row[0].to_owned(),
+            report.doc["chunks"].to_string(),
+            figure("best_in_order"),
+            figure("best_costliest_first"),
+        ];
+        assert_eq!(row, now, "the chapter's row against the lesson's figures");
+    }
 }
 
 #[test]

@@ -27,7 +27,7 @@ const PYTHON_WAYS: &[&str] = &["threads", "processes"];
 
 /// The ways measured again with the chunks first to last (`--in-order`),
 /// filed under these names; and the lesson's figures for what its chunks
-/// allow (from the sequential run's chunk times), filed as ways too.
+/// allow (counted in divisions, for the threads used), filed as ways too.
 const IN_ORDER_WAYS: &[(&str, &str)] = &[
     ("scope threads", "scope threads, in order"),
     ("rayon, chunks", "rayon, chunks, in order"),
@@ -254,7 +254,7 @@ fn rows(
         Measure::new(
             "cpu-allowed",
             group,
-            "what its 8 chunks allow, costliest first (the lesson's figure)",
+            "what its chunks allow, costliest first (the lesson's figure)",
             Lang::Rust,
             Unit::Times,
             figure(Lang::Rust, "allowed, costliest first"),
@@ -297,7 +297,7 @@ fn rows(
         Measure::new(
             "cpu-allowed-in-order",
             group,
-            "what its 8 chunks allow, first to last (`--in-order`)",
+            "what its chunks allow, first to last (`--in-order`)",
             Lang::Rust,
             Unit::Times,
             figure(Lang::Rust, "allowed, in order"),

@@ -299,60 +299,95 @@ fn measure(setup: &Setup, lesson: &'static Lesson) -> Measured {
         (Some(_), Err(why)) => Err(why.clone()),
         (Some(script), Ok(python)) => Ok((python, setup.python_dir.join(script))),
     };
-    let (mut rust, mut python) = (Vec::new(), Vec::new());
-    let (mut rust_err, mut python_err) = (None, None);
-    for round in 1..=setup.runs {
-        // Rust, then Python, then Rust...: drift hits both sides alike.
-        let progress = |side: &str, result: &Result<Run, String>| {
-            let said = match result {
-                Ok(run) => match run.overhead_ms() {
-                    Some(over) => format!(
-                        "elapsed {:.1} ms, {over:+.2} ms over the ideal",
-                        run.elapsed_ms
-                    ),
-                    None => format!("elapsed {:.1} ms", run.elapsed_ms),
-                },
-                Err(err) => err.clone(),
-            };
-            crate::progress(&format!(
-                "lesson {} run {round}/{}: {side}: {said}",
-                lesson.name, setup.runs
-            ));
+    let progress = |round: usize, side: &str, result: &Result<Run, String>| {
+        let said = match result {
+            Ok(run) => match run.overhead_ms() {
+                Some(over) => format!(
+                    "elapsed {:.1} ms, {over:+.2} ms over the ideal",
+                    run.elapsed_ms
+                ),
+                None => format!("elapsed {:.1} ms", run.elapsed_ms),
+            },
+            Err(err) => err.clone(),
         };
+        crate::progress(&format!(
+            "lesson {} run {round}/{}: {side}: {said}",
+            lesson.name, setup.runs
+        ));
+    };
+    let rust_run = |round| {
         let result = run_rust(&binary, setup.time_scale);
-        progress("Rust", &result);
-        match result {
-            Ok(run) => rust.push(run),
-            Err(err) => rust_err = Some(err),
-        }
-        if let Ok((python_bin, script)) = &twin {
+        progress(round, "Rust", &result);
+        result
+    };
+    let python_run = twin.as_ref().ok().map(|(python_bin, script)| {
+        move |round| {
             let result = run_twin(python_bin, script, setup.time_scale);
-            progress("Python", &result);
-            match result {
-                Ok(run) => python.push(run),
-                Err(err) => python_err = Some(err),
-            }
+            progress(round, "Python", &result);
+            result
         }
-    }
-    let same_lines = match (rust.first(), python.first()) {
+    });
+    let (rust, python) = alternate(setup.runs, rust_run, python_run);
+    let same_lines = match (rust.done.first(), python.done.first()) {
         (Some(r), Some(p)) if lesson.same_lines => {
             Some(r.line_counts() == p.line_counts())
         }
         _ => None,
     };
-    let side = |runs: &[Run], err: Option<String>| match err {
-        Some(err) => Err(err),
-        None => Side::of(runs).ok_or_else(|| "no run".to_owned()),
-    };
     Measured {
         lesson,
-        rust: side(&rust, rust_err),
+        rust: rust.side(),
         python: match twin {
             Err(why) => Err(why),
-            Ok(_) => side(&python, python_err),
+            Ok(_) => python.side(),
         },
         same_lines,
     }
+}
+
+/// One side's runs of a lesson: those that gave a report, and the last
+/// failure, if any.
+#[derive(Debug, Default)]
+struct Runs {
+    done: Vec<Run>,
+    failed: Option<String>,
+}
+
+impl Runs {
+    fn add(&mut self, result: Result<Run, String>) {
+        match result {
+            Ok(run) => self.done.push(run),
+            Err(err) => self.failed = Some(err),
+        }
+    }
+
+    /// The medians, or why there are none: a side that failed once is not
+    /// compared, since its other runs may not be like the failed one.
+    fn side(&self) -> Result<Side, String> {
+        match &self.failed {
+            Some(err) => Err(err.clone()),
+            None => Side::of(&self.done).ok_or_else(|| "no run".to_owned()),
+        }
+    }
+}
+
+/// Runs Rust and Python `rounds` times each, in alternation, Rust first
+/// (Rust, Python, Rust, Python...): drift on a shared machine (another job
+/// starting, the CPU's clock changing) then hits both sides alike. Each
+/// runner is given its round, from 1; `python` is `None` without a twin.
+fn alternate(
+    rounds: usize,
+    mut rust: impl FnMut(usize) -> Result<Run, String>,
+    mut python: Option<impl FnMut(usize) -> Result<Run, String>>,
+) -> (Runs, Runs) {
+    let (mut rust_runs, mut python_runs) = (Runs::default(), Runs::default());
+    for round in 1..=rounds {
+        rust_runs.add(rust(round));
+        if let Some(python) = python.as_mut() {
+            python_runs.add(python(round));
+        }
+    }
+    (rust_runs, python_runs)
 }
 
 /// A generous limit: a lesson that takes this long is hung.
@@ -442,6 +477,53 @@ mod tests {
             ),
             "Fetched 136 characters from http://127.0.0.1:<n>/threads.html"
         );
+    }
+
+    /// A run that took `elapsed_ms`, and nothing else.
+    fn took(elapsed_ms: f64) -> Run {
+        Run {
+            elapsed_ms,
+            ideal_ms: None,
+            sequential_ms: None,
+            lines: Vec::new(),
+            start_ms: None,
+            tail_ms: None,
+        }
+    }
+
+    #[test]
+    fn rust_and_python_take_turns_rust_first() {
+        let order = std::cell::RefCell::new(Vec::new());
+        let runner = |side: &'static str| {
+            let order = &order;
+            move |round: usize| {
+                order.borrow_mut().push(format!("{side} {round}"));
+                // Python's second round fails: the others still run.
+                if side == "Python" && round == 2 {
+                    return Err("the twin failed".to_owned());
+                }
+                Ok(took(round as f64))
+            }
+        };
+        let (rust, python) = alternate(3, runner("Rust"), Some(runner("Python")));
+        let expected = [
+            "Rust 1", "Python 1", "Rust 2", "Python 2", "Rust 3", "Python 3",
+        ];
+        assert_eq!(*order.borrow(), expected);
+        let elapsed = |runs: &Runs| -> Vec<f64> {
+            runs.done.iter().map(|r| r.elapsed_ms).collect()
+        };
+        assert_eq!(elapsed(&rust), [1.0, 2.0, 3.0]);
+        assert_eq!(rust.side().map(|s| s.elapsed_ms.median), Ok(2.0));
+        assert_eq!(elapsed(&python), [1.0, 3.0]);
+        assert_eq!(python.side().err().as_deref(), Some("the twin failed"));
+        // Without a twin, Rust alone, every round.
+        order.borrow_mut().clear();
+        let no_twin: Option<fn(usize) -> Result<Run, String>> = None;
+        let (rust, python) = alternate(2, runner("Rust"), no_twin);
+        assert_eq!(*order.borrow(), ["Rust 1", "Rust 2"]);
+        assert_eq!((rust.done.len(), python.done.len()), (2, 0));
+        assert!(python.side().is_err());
     }
 
     #[test]

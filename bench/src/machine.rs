@@ -3,9 +3,15 @@
 
 use std::fs;
 use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+
+use crate::child;
+
+/// How long a program may take to say its version: one that hangs must not
+/// hang the benchmark.
+const VERSION_LIMIT: Duration = Duration::from_secs(10);
 
 /// What the table says about the machine.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,7 +51,7 @@ impl Machine {
                 field(&os_release, "PRETTY_NAME").map_or_else(unknown, unquote),
                 kernel.trim()
             ),
-            rustc: version_of("rustc", &["--version"]).unwrap_or_else(unknown),
+            rustc: version_of("rustc", &["--version"]).unwrap_or_else(|_| unknown()),
             python,
             load: loadavg.split(' ').next().unwrap_or("unknown").to_owned(),
             date: utc_date(seconds),
@@ -59,19 +65,32 @@ pub fn cores() -> usize {
 }
 
 /// The first line of what `program args` prints (stdout, or stderr for
-/// programs that print their version there).
-pub fn version_of(program: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(program).args(args).output().ok()?;
+/// programs that print their version there), within [`VERSION_LIMIT`]; or
+/// why not.
+pub fn version_of(program: &str, args: &[&str]) -> Result<String, String> {
+    version_within(program, args, VERSION_LIMIT)
+}
+
+fn version_within(
+    program: &str,
+    args: &[&str],
+    limit: Duration,
+) -> Result<String, String> {
+    let asked = format!("`{program} {}`", args.join(" "));
+    let mut command = Command::new(program);
+    command.args(args);
+    let out =
+        child::finish(command, limit).map_err(|err| format!("{asked}: {err}"))?;
     if !out.status.success() {
-        return None;
+        return Err(format!("{asked} failed ({})", out.status));
     }
     let text = if out.stdout.is_empty() {
         out.stderr
     } else {
         out.stdout
     };
-    let text = String::from_utf8_lossy(&text);
-    text.lines().next().map(|l| l.trim().to_owned())
+    let first = text.lines().next().map(|l| l.trim().to_owned());
+    first.ok_or_else(|| format!("{asked} printed nothing"))
 }
 
 fn unknown() -> String {
@@ -128,6 +147,51 @@ mod tests {
         // 2000-02-29 12:34, a leap day in a century year.
         assert_eq!(utc_date(951_827_640), "2000-02-29 12:34 UTC");
         assert_eq!(utc_date(1_796_128_800), "2026-12-01 12:40 UTC");
+    }
+
+    #[test]
+    fn a_version_comes_within_its_limit_or_not_at_all() {
+        let second = Duration::from_secs(1);
+        let said = version_within("sh", &["-c", "echo 'Python 3.11.2' >&2"], second);
+        assert_eq!(said.as_deref(), Ok("Python 3.11.2"));
+        let failed = version_within("sh", &["-c", "exit 3"], second);
+        assert!(
+            failed.as_ref().is_err_and(|e| e.contains("failed")),
+            "{failed:?}"
+        );
+        let missing = version_within("/nonexistent/python3", &["--version"], second);
+        assert!(
+            missing.as_ref().is_err_and(|e| e.contains("cannot start")),
+            "{missing:?}"
+        );
+        // A program that never answers, through a shell that waits for it
+        // (the shell's child holds the pipes too): both are killed in time.
+        let pid_file = std::env::temp_dir()
+            .join(format!("bench-version-{}.pid", std::process::id()));
+        let script = format!("sleep 30 & echo $! > {}; wait", pid_file.display());
+        let began = std::time::Instant::now();
+        let hung =
+            version_within("sh", &["-c", &script], Duration::from_millis(300));
+        let took = began.elapsed();
+        let sleeper = fs::read_to_string(&pid_file).unwrap_or_default();
+        let _ = fs::remove_file(&pid_file);
+        let message = hung.expect_err("no answer");
+        assert!(message.contains("did not finish within 0.3 s"), "{message}");
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        let state = || {
+            let stat = fs::read_to_string(format!("/proc/{}/stat", sleeper.trim()));
+            let stat = stat.ok()?;
+            let (_, after) = stat.rsplit_once(')')?;
+            after.split_whitespace().next().map(str::to_owned)
+        };
+        // Gone, or a zombie that nobody reaps (PID 1 here does not), once
+        // the kernel has delivered the kill: polled, within a limit.
+        let dead = || state().is_none_or(|s| s == "Z");
+        let began = std::time::Instant::now();
+        while !dead() && began.elapsed() < Duration::from_secs(3) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(dead(), "sleep {sleeper} left in state {:?}", state());
     }
 
     #[test]

@@ -42,15 +42,26 @@ struct Cli {
     /// Tiny counts and a tiny time scale: every code path once, in seconds
     #[arg(long)]
     quick: bool,
-    /// Runs of each lesson and each side (default 3; 1 with --quick)
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+    /// Runs of each lesson and each side, 1 to 100 (default 3; 1 with
+    /// --quick)
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u32).range(1..=100)
+    )]
     runs: Option<u32>,
-    /// The lessons' time scale (default 1; 0.01 with --quick)
-    #[arg(long, value_name = "S", value_parser = time_scale)]
+    /// The lessons' time scale, 0.001 to 10 (default 1; 0.01 with --quick)
+    #[arg(
+        long,
+        value_name = "S",
+        allow_negative_numbers = true,
+        value_parser = time_scale
+    )]
     time_scale: Option<f64>,
-    /// Where the table, the raw figures and the charts go
-    #[arg(long, value_name = "DIR", default_value = "docs/src/measured")]
-    out: PathBuf,
+    /// Where the table, the raw figures and the charts go (default: the
+    /// workspace's docs/src/measured, wherever the benchmark is run from)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// The Python that runs the twins
     #[arg(long, value_name = "PATH", default_value = "python3")]
     python: PathBuf,
@@ -71,17 +82,39 @@ enum Action {
     },
     /// Render table.md and targets.md again from DIR/results.json
     Table {
-        /// Where results.json is, and where the pages go
-        #[arg(value_name = "DIR", default_value = "docs/src/measured")]
-        dir: PathBuf,
+        /// Where results.json is, and where the pages go (default: the
+        /// workspace's docs/src/measured, as for the benchmark's --out)
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
+/// The time scales the benchmark takes: below a thousandth, the lessons'
+/// sleeps are shorter than what starting them costs, and say nothing.
+const TIME_SCALES: std::ops::RangeInclusive<f64> = 0.001..=10.0;
+
 fn time_scale(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s > 0.0 && s <= 10.0 => Ok(s),
-        _ => Err("must be a number above 0, at most 10".to_owned()),
+        Ok(s) if TIME_SCALES.contains(&s) => Ok(s),
+        _ => Err(format!(
+            "must be a number from {} to {}",
+            TIME_SCALES.start(),
+            TIME_SCALES.end()
+        )),
     }
+}
+
+/// Where the results go: `--out`, or the Measured chapter's folder in this
+/// workspace (found from where this program was built), not one relative
+/// to wherever it happens to run.
+fn out_dir(out: Option<&Path>) -> PathBuf {
+    out.map_or_else(
+        || {
+            let bench = Path::new(env!("CARGO_MANIFEST_DIR"));
+            bench.parent().unwrap_or(bench).join("docs/src/measured")
+        },
+        Path::to_owned,
+    )
 }
 
 /// What every measurement needs to know.
@@ -115,8 +148,9 @@ fn main() -> ExitCode {
             draw_timeline(out, title.as_deref())
         }
         Some(Action::Table { dir }) => {
+            let dir = out_dir(dir.as_deref());
             table::Results::read(&dir.join("results.json"))
-                .and_then(|results| write_pages(dir, &results))
+                .and_then(|results| write_pages(&dir, &results))
         }
         None => bench(&cli),
     };
@@ -150,18 +184,14 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|err| format!("cannot write {}: {err}", path.display()))
 }
 
-/// Finds the Python and checks it runs; `Err` says what to do instead.
-fn find_python(python: &Path) -> (Result<PathBuf, String>, Option<String>) {
+/// Finds the Python and its version; `Err` says what to do instead.
+fn find_python(python: &Path) -> Result<(PathBuf, String), String> {
     match machine::version_of(&python.to_string_lossy(), &["--version"]) {
-        Some(version) => (Ok(python.to_owned()), Some(version)),
-        None => (
-            Err(format!(
-                "skipped: {} not found; install python3 (3.11 here), or `make bench-venv` \
-                 and `make bench` uses it",
-                python.display()
-            )),
-            None,
-        ),
+        Ok(version) => Ok((python.to_owned(), version)),
+        Err(why) => Err(format!(
+            "skipped: {why}; install python3 (3.11 here), or `make bench-venv` \
+             and `make bench` uses it",
+        )),
     }
 }
 
@@ -169,7 +199,13 @@ fn bench(cli: &Cli) -> Result<(), String> {
     let self_exe = std::env::current_exe()
         .map_err(|err| format!("cannot find this program: {err}"))?;
     let bin_dir = self_exe.parent().map(Path::to_owned).unwrap_or_default();
-    let (python, python_version) = find_python(&cli.python);
+    let python = find_python(&cli.python);
+    progress(&match &python {
+        Ok((_, version)) => format!("Python: {version}"),
+        Err(why) => format!("Python: {why}"),
+    });
+    let python_version = python.as_ref().ok().map(|(_, version)| version.clone());
+    let python = python.map(|(path, _)| path);
     let setup = Setup {
         runs: cli
             .runs
@@ -185,13 +221,14 @@ fn bench(cli: &Cli) -> Result<(), String> {
         python,
     };
     let machine = machine::Machine::here(python_version);
-    fs::create_dir_all(&cli.out)
-        .map_err(|err| format!("cannot create {}: {err}", cli.out.display()))?;
+    let out = out_dir(cli.out.as_deref());
+    fs::create_dir_all(&out)
+        .map_err(|err| format!("cannot create {}: {err}", out.display()))?;
     progress(&format!(
         "{} runs at time scale {}, results in {}",
         setup.runs,
         setup.time_scale,
-        cli.out.display()
+        out.display()
     ));
 
     let lessons = lessons::measure_all(&setup);
@@ -232,19 +269,19 @@ fn bench(cli: &Cli) -> Result<(), String> {
         &micro,
     );
     let text = serde_json::to_string_pretty(&raw).map_err(|err| err.to_string())?;
-    write(&cli.out.join("results.json"), &text)?;
+    write(&out.join("results.json"), &text)?;
     // The pages come from the saved figures, as `course-bench table` makes
     // them again later.
-    write_pages(&cli.out, &table::Results::from_value(raw)?)?;
+    write_pages(&out, &table::Results::from_value(raw)?)?;
 
     let group = |name: &str| -> Vec<&table::Measure> {
         micro.iter().filter(|m| m.group == name).collect()
     };
-    write(&cli.out.join("speedup.svg"), &charts::speedup(&lessons)?)?;
+    write(&out.join("speedup.svg"), &charts::speedup(&lessons)?)?;
     let spawn =
         [group("thread spawn + join"), group("process spawn + wait")].concat();
     write(
-        &cli.out.join("spawn.svg"),
+        &out.join("spawn.svg"),
         &charts::log_bars(
             "Start and wait: a thread, a process (log scale)",
             "microseconds",
@@ -253,7 +290,7 @@ fn bench(cli: &Cli) -> Result<(), String> {
         )?,
     )?;
     write(
-        &cli.out.join("pools.svg"),
+        &out.join("pools.svg"),
         &charts::log_bars(
             "Pool throughput, tiny tasks (log scale)",
             "tasks per second",
@@ -262,12 +299,40 @@ fn bench(cli: &Cli) -> Result<(), String> {
         )?,
     )?;
     write(
-        &cli.out.join("cpu.svg"),
+        &out.join("cpu.svg"),
         &charts::cpu_scaling(machine.cores, &cpu.scaling, &cpu.missing)?,
     )?;
     progress(&format!(
         "wrote {}/table.md, targets.md, results.json, speedup.svg, spawn.svg, pools.svg, cpu.svg",
-        cli.out.display()
+        out.display()
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_scales_are_bounded_so_that_they_print_short() {
+        for good in ["0.001", "0.01", "1", "10"] {
+            assert!(time_scale(good).is_ok(), "{good}");
+        }
+        for bad in ["1e-320", "0.0009", "0", "-1", "10.5", "NaN", "inf", "x"] {
+            let said = time_scale(bad).expect_err(bad);
+            assert_eq!(said, "must be a number from 0.001 to 10");
+        }
+    }
+
+    #[test]
+    fn the_results_go_to_the_workspace_s_measured_chapter_by_default() {
+        let out = out_dir(None);
+        assert!(out.is_absolute(), "{}", out.display());
+        assert!(out.ends_with("docs/src/measured"), "{}", out.display());
+        // The chapter that shows them is beside the folder.
+        let chapter = out.with_file_name("measured.md");
+        assert!(chapter.is_file(), "{}", chapter.display());
+        let given = Path::new("elsewhere/out");
+        assert_eq!(out_dir(Some(given)), given);
+    }
 }

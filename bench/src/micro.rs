@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -313,19 +313,16 @@ fn thread_us(count: usize) -> f64 {
 
 /// The mean cost of starting `program args` and waiting for its exit, in us.
 fn process_us(program: &Path, args: &[&str], count: usize) -> Result<f64, String> {
-    let began = Instant::now();
-    for _ in 0..count {
-        let status = Command::new(program)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .status()
-            .map_err(|err| format!("cannot start {}: {err}", program.display()))?;
-        if !status.success() {
-            return Err(format!("{} {args:?} failed: {status}", program.display()));
-        }
-    }
-    Ok(began.elapsed().as_secs_f64() * 1e6 / count as f64)
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    // Each start and exit takes about a millisecond; a program still
+    // running after a second each has hung.
+    let limit = Duration::from_secs(10 + count as u64);
+    let took = child::time_runs(&mut command, count, limit)?;
+    Ok(took.as_secs_f64() * 1e6 / count as f64)
 }
 
 /// Tasks per second through a `threadpool` of `workers`, each task's result
@@ -408,7 +405,7 @@ fn python_round(
         "--workers",
         &crate::machine::cores().to_string(),
     ]);
-    let out = child::run(command, std::time::Duration::from_secs(300))?;
+    let out = child::run(command, Duration::from_secs(300))?;
     child::json_report(&out).map_err(|err| format!("micro.py {err}"))
 }
 

@@ -1,12 +1,18 @@
 //! A lesson's `--json` run as an SVG timeline, the picture beside the
 //! terminal's: a row per worker, a bar per task, each bar labelled with
-//! the task's line when it fits (else its last word).
+//! the task's line when it fits (else its last word), and a cross where a
+//! task was lost with its worker.
+
+use std::collections::HashMap;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 use serde_json::Value;
 
 use crate::charts::{self, RUST};
+
+/// The colour of the cross where a task was lost, as the terminal's `X`.
+const LOST: RGBColor = RGBColor(0x8B, 0x00, 0x00);
 
 /// A task as the JSON document records it.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +33,8 @@ pub struct Timeline {
     /// task; each kind in its numbers' order, `thread 2` before `thread 10`.
     pub workers: Vec<String>,
     pub tasks: Vec<Task>,
+    /// Tasks lost with their worker: each ends where the worker died.
+    pub lost: Vec<Task>,
 }
 
 impl Timeline {
@@ -38,33 +46,16 @@ impl Timeline {
             .as_f64()
             .ok_or("the document has no elapsed_ms")?;
         let list = doc["tasks"].as_array().ok_or("the document has no tasks")?;
-        let mut tasks = Vec::new();
-        for task in list {
-            let text = |field: &str| task[field].as_str().map(str::to_owned);
-            let number = |field: &str| task[field].as_f64();
-            match (
-                text("worker"),
-                text("label"),
-                number("start_ms"),
-                number("end_ms"),
-            ) {
-                (Some(worker), Some(label), Some(start_ms), Some(end_ms)) => tasks
-                    .push(Task {
-                        worker,
-                        label,
-                        start_ms,
-                        end_ms,
-                    }),
-                _ => {
-                    return Err(format!(
-                        "a task without worker, label, start_ms and end_ms: {task}"
-                    ));
-                }
-            }
-        }
+        let tasks = read_tasks(list)?;
+        // Older documents have no lost tasks.
+        let lost = match doc["lost_tasks"].as_array() {
+            Some(list) => read_tasks(list)?,
+            None => Vec::new(),
+        };
         let mut workers: Vec<String> = Vec::new();
-        for task in &tasks {
-            if !workers.contains(&task.worker) {
+        let mut seen = std::collections::HashSet::new();
+        for task in tasks.iter().chain(&lost) {
+            if seen.insert(task.worker.as_str()) {
                 workers.push(task.worker.clone());
             }
         }
@@ -75,6 +66,7 @@ impl Timeline {
             ideal_ms: doc["ideal_ms"].as_f64(),
             workers,
             tasks,
+            lost,
         })
     }
 
@@ -83,7 +75,9 @@ impl Timeline {
         let failed =
             |err: &dyn std::fmt::Display| format!("cannot draw the timeline: {err}");
         let rows = self.workers.len().max(1);
-        let (width, height) = (820, 90 + 34 * rows as u32);
+        // Room below the chart for the key to the crosses.
+        let key = if self.lost.is_empty() { 0 } else { 24 };
+        let (width, height) = (820, 90 + 34 * rows as u32 + key);
         let seconds = self.elapsed_ms >= 2000.0;
         let scale = if seconds { 1e-3 } else { 1.0 };
         let end = (self.elapsed_ms * scale).max(1e-9);
@@ -99,7 +93,8 @@ impl Timeline {
             let root = SVGBackend::with_string(&mut text, (width, height))
                 .into_drawing_area();
             root.fill(&WHITE).map_err(|e| failed(&e))?;
-            let mut chart = ChartBuilder::on(&root)
+            let (area, key_area) = root.split_vertically(height - key);
+            let mut chart = ChartBuilder::on(&area)
                 .caption(heading, ("sans-serif", 16))
                 .margin(10)
                 .margin_right(30)
@@ -115,22 +110,25 @@ impl Timeline {
                 .label_style(("sans-serif", 12))
                 .draw()
                 .map_err(|e| failed(&e))?;
-            let workers = &self.workers;
             // Row r spans y r..r+1 from the bottom: the first worker takes
             // the top row, as in the terminal's timeline.
             let bottom = |worker: usize| (rows - 1 - worker) as f64;
+            let index: HashMap<&str, usize> = (self.workers.iter())
+                .enumerate()
+                .map(|(i, worker)| (worker.as_str(), i))
+                .collect();
             let row_of = |task: &Task| {
-                bottom(workers.iter().position(|w| *w == task.worker).unwrap_or(0))
+                bottom(index.get(task.worker.as_str()).copied().unwrap_or(0))
             };
             let names =
                 TextStyle::from(("sans-serif", 12)).pos(text_anchor::Pos::new(
                     text_anchor::HPos::Right,
                     text_anchor::VPos::Center,
                 ));
-            for (i, worker) in workers.iter().enumerate() {
+            for (i, worker) in self.workers.iter().enumerate() {
                 let (x, y) = chart.backend_coord(&(0.0, bottom(i) + 0.5));
                 let name = Text::new(worker.clone(), (x - 8, y), names.clone());
-                root.draw(&name).map_err(|e| failed(&e))?;
+                area.draw(&name).map_err(|e| failed(&e))?;
             }
             let plot_width = chart.plotting_area().dim_in_pixel().0;
             chart
@@ -168,6 +166,43 @@ impl Timeline {
                 Some(EmptyElement::at(at) + Text::new(label, (4, 0), style.clone()))
             });
             chart.draw_series(labels).map_err(|e| failed(&e))?;
+            // A lost task: a pale bar for the work done, and a cross where
+            // the worker died, as the terminal's `[--X`.
+            chart
+                .draw_series(self.lost.iter().map(|task| {
+                    let row = row_of(task);
+                    Rectangle::new(
+                        [
+                            (task.start_ms * scale, row + 0.18),
+                            (task.end_ms * scale, row + 0.82),
+                        ],
+                        RUST.mix(0.3).filled(),
+                    )
+                }))
+                .map_err(|e| failed(&e))?;
+            let stroke = |i: usize| PathElement::new(CROSS[i], LOST.stroke_width(2));
+            chart
+                .draw_series(self.lost.iter().map(|task| {
+                    EmptyElement::at((task.end_ms * scale, row_of(task) + 0.5))
+                        + stroke(0)
+                        + stroke(1)
+                }))
+                .map_err(|e| failed(&e))?;
+            if !self.lost.is_empty() {
+                let at = chart.backend_coord(&(0.0, 0.0)).0;
+                let mark = EmptyElement::at((at + 6, key as i32 / 2))
+                    + stroke(0)
+                    + stroke(1);
+                key_area.draw(&mark).map_err(|e| failed(&e))?;
+                let said = "a task lost with its worker (it runs again elsewhere)";
+                let style =
+                    TextStyle::from(("sans-serif", 12)).pos(text_anchor::Pos::new(
+                        text_anchor::HPos::Left,
+                        text_anchor::VPos::Center,
+                    ));
+                let text = Text::new(said, (at + 18, key as i32 / 2), style);
+                key_area.draw(&text).map_err(|e| failed(&e))?;
+            }
             root.present().map_err(|e| failed(&e))?;
         }
         Ok(charts::tidy(&text))
@@ -177,7 +212,8 @@ impl Timeline {
 /// Orders the rows: by kind (the name before its first digit), kinds in the
 /// order their first task started, each kind's workers by their numbers:
 /// workers started together (four threads at once) keep their numbers'
-/// order, whichever happened to start first.
+/// order, whichever happened to start first. Each key is worked out once,
+/// so that tens of thousands of rows take no longer than their sort.
 fn order_rows(workers: &mut [String], tasks: &[Task]) {
     let kind = |name: &str| {
         name.split(|c: char| c.is_ascii_digit())
@@ -185,17 +221,27 @@ fn order_rows(workers: &mut [String], tasks: &[Task]) {
             .unwrap_or("")
             .to_owned()
     };
-    let first_start = |wanted: &str| {
-        (tasks.iter())
-            .filter(|t| kind(&t.worker) == wanted)
-            .map(|t| t.start_ms)
-            .fold(f64::INFINITY, f64::min)
-    };
-    workers.sort_by(|a, b| {
-        let (ka, kb) = (kind(a), kind(b));
-        (first_start(&ka).total_cmp(&first_start(&kb)))
-            .then_with(|| ka.cmp(&kb))
-            .then_with(|| natural(a).cmp(&natural(b)))
+    let mut first_start: HashMap<String, f64> = HashMap::new();
+    for task in tasks {
+        let first = first_start
+            .entry(kind(&task.worker))
+            .or_insert(f64::INFINITY);
+        *first = first.min(task.start_ms);
+    }
+    // The kinds in the order their first task started (a kind that only
+    // lost a task, last), and each kind's place in that order.
+    let mut kinds: Vec<(f64, String)> = (first_start.iter())
+        .map(|(kind, first)| (*first, kind.clone()))
+        .chain(workers.iter().map(|w| (f64::INFINITY, kind(w))))
+        .collect();
+    kinds.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let mut place: HashMap<String, usize> = HashMap::new();
+    for (_, kind) in kinds {
+        let next = place.len();
+        place.entry(kind).or_insert(next);
+    }
+    workers.sort_by_cached_key(|worker| {
+        (place.get(&kind(worker)).copied(), natural(worker))
     });
 }
 
@@ -215,6 +261,40 @@ fn natural(name: &str) -> Vec<(String, u64)> {
         rest = after;
     }
     parts
+}
+
+/// A cross 10 pixels wide around a point: its two strokes, in pixels.
+const CROSS: [[(i32, i32); 2]; 2] = [[(-5, -5), (5, 5)], [(-5, 5), (5, -5)]];
+
+/// The tasks of a document's list: each with a worker, label, start_ms and
+/// end_ms.
+fn read_tasks(list: &[Value]) -> Result<Vec<Task>, String> {
+    let mut tasks = Vec::new();
+    for task in list {
+        let text = |field: &str| task[field].as_str().map(str::to_owned);
+        let number = |field: &str| task[field].as_f64();
+        match (
+            text("worker"),
+            text("label"),
+            number("start_ms"),
+            number("end_ms"),
+        ) {
+            (Some(worker), Some(label), Some(start_ms), Some(end_ms)) => {
+                tasks.push(Task {
+                    worker,
+                    label,
+                    start_ms,
+                    end_ms,
+                })
+            }
+            _ => {
+                return Err(format!(
+                    "a task without worker, label, start_ms and end_ms: {task}"
+                ));
+            }
+        }
+    }
+    Ok(tasks)
 }
 
 /// The label, or its last word, if it fits in a bar `pixels` wide (11 px
@@ -322,6 +402,35 @@ mod tests {
             .split('"')
             .next();
         y.and_then(|y| y.parse().ok()).expect("a number")
+    }
+
+    #[test]
+    fn a_lost_task_ends_in_a_cross_where_its_worker_died() {
+        let run = r#"{"lesson": "lesson-04-processpool", "elapsed_ms": 300.0,
+            "tasks": [
+                {"worker": "worker 1", "label": "Square: 1", "start_ms": 0.0, "end_ms": 100.0},
+                {"worker": "worker 1", "label": "Square: 25", "start_ms": 150.0, "end_ms": 250.0}
+            ],
+            "lost_tasks": [
+                {"worker": "worker 2", "label": "5", "start_ms": 0.5, "end_ms": 120.0}
+            ]}"#;
+        let timeline = Timeline::from_json(run).expect("a run");
+        // The worker that died has its row, though it finished nothing.
+        assert_eq!(timeline.workers, ["worker 1", "worker 2"]);
+        let svg = timeline.svg(None).expect("an SVG");
+        // Two strokes at the end of the lost bar, two in the key below.
+        let crosses = svg.matches("stroke=\"#8B0000\"").count();
+        assert_eq!(crosses, 4, "{svg}");
+        assert!(svg.contains("a task lost with its worker"), "{svg}");
+        // Without a lost task, no cross and no key.
+        let svg = Timeline::from_json(RUN)
+            .expect("a run")
+            .svg(None)
+            .expect("an SVG");
+        assert!(!svg.contains("#8B0000") && !svg.contains("lost"), "{svg}");
+        let bad =
+            r#"{"elapsed_ms": 1.0, "tasks": [], "lost_tasks": [{"worker": "w"}]}"#;
+        assert!(Timeline::from_json(bad).is_err());
     }
 
     #[test]

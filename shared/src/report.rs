@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::record::Recording;
+use crate::record::{Recording, Span};
 use crate::summary::Facts;
 
 #[derive(Serialize)]
@@ -13,6 +13,9 @@ struct Report<'a> {
     time_scale: f64,
     lines: &'a [String],
     tasks: Vec<Task<'a>>,
+    /// Tasks lost with their worker (a child process that died): where the
+    /// work stopped. Each runs again, and is among `tasks` once it finishes.
+    lost_tasks: Vec<Task<'a>>,
     elapsed_ms: f64,
     ideal_ms: Option<f64>,
     sequential_ms: Option<f64>,
@@ -32,28 +35,26 @@ struct Task<'a> {
 }
 
 /// The whole document, pretty-printed, ending with a newline.
-pub fn render(
+pub fn render<'a>(
     lesson: &str,
     time_scale: f64,
-    rec: &Recording,
+    rec: &'a Recording,
     facts: &Facts,
     extra: &Map<String, Value>,
 ) -> String {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-    let tasks = rec
-        .finished()
-        .map(|span| Task {
-            worker: rec.workers.get(span.worker).map_or("?", String::as_str),
-            label: &span.label,
-            start_ms: ms(span.start),
-            end_ms: span.end.map_or(0.0, ms),
-        })
-        .collect();
+    let task = |span: &'a Span| Task {
+        worker: rec.workers.get(span.worker).map_or("?", String::as_str),
+        label: &span.label,
+        start_ms: ms(span.start),
+        end_ms: span.end.map_or(0.0, ms),
+    };
     let report = Report {
         lesson,
         time_scale,
         lines: &rec.lines,
-        tasks,
+        tasks: rec.finished().map(task).collect(),
+        lost_tasks: rec.spans.iter().filter(|s| s.lost).map(task).collect(),
         elapsed_ms: ms(facts.elapsed),
         ideal_ms: facts.ideal.map(ms),
         sequential_ms: facts.sequential.map(ms),
@@ -84,6 +85,13 @@ mod tests {
             Duration::from_millis(101),
         );
         rec.lines.push("Number : 0".to_owned());
+        let child = rec.worker("worker 2");
+        rec.lost(
+            child,
+            "5",
+            Duration::from_millis(20),
+            Duration::from_millis(30),
+        );
         rec.open(worker, Duration::from_millis(102));
         let facts = Facts {
             elapsed: Duration::from_millis(150),
@@ -105,6 +113,14 @@ mod tests {
         assert_eq!(doc["tasks"][0]["worker"], "thread 1");
         assert_eq!(doc["tasks"][0]["start_ms"], 1.0);
         assert_eq!(doc["tasks"][0]["end_ms"], 101.0);
+        // A lost one is listed apart, ending where its worker died.
+        let lost = &doc["lost_tasks"];
+        assert_eq!(lost.as_array().map(Vec::len), Some(1), "{lost}");
+        assert_eq!(lost[0]["worker"], "worker 2");
+        assert_eq!(
+            (lost[0]["start_ms"].as_f64(), lost[0]["end_ms"].as_f64()),
+            (Some(20.0), Some(30.0))
+        );
         assert_eq!(doc["elapsed_ms"], 150.0);
         assert_eq!(doc["ideal_ms"], 100.0);
         assert_eq!(doc["sequential_ms"], Value::Null);

@@ -7,9 +7,6 @@ pub const MAX_BOUND: u64 = 20_000_000;
 pub const MAX_CHUNKS: u64 = 10_000;
 /// The bound when none is given: a run of about a second in release.
 pub const DEFAULT_BOUND: u64 = 2_000_000;
-/// How many chunks the numbers are cut in when `--chunk` is not given,
-/// as the notebook's pool cell does.
-pub const DEFAULT_CHUNKS: u64 = 8;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -22,8 +19,8 @@ pub struct Args {
         value_parser = clap::value_parser!(u64).range(0..=MAX_BOUND)
     )]
     pub bound: u64,
-    /// Numbers per chunk, 1 or more (default: the bound in 8 chunks); at
-    /// most 10000 chunks
+    /// Numbers per chunk, 1 or more (default: the fewest chunks per thread
+    /// that allow 97% of the threads); at most 10000 chunks
     #[arg(
         long,
         value_name = "K",
@@ -56,12 +53,10 @@ pub struct Args {
 }
 
 impl Args {
-    /// The chunk size in force: `--chunk`, or the bound in 8 chunks.
-    /// Too many chunks is a usage error that names the limit (exit 2).
-    pub fn chunk_size(&self) -> u64 {
-        let size = self
-            .chunk
-            .unwrap_or_else(|| self.bound.div_ceil(DEFAULT_CHUNKS).max(1));
+    /// The chunk size in force: `--chunk`, or the `default` size. Too many
+    /// chunks is a usage error that names the limit (exit 2).
+    pub fn chunk_size(&self, default: impl FnOnce() -> u64) -> u64 {
+        let size = self.chunk.unwrap_or_else(default);
         if self.bound.div_ceil(size) > MAX_CHUNKS {
             let least = self.bound.div_ceil(MAX_CHUNKS);
             let message = format!(

@@ -9,20 +9,23 @@
 //! little in a debug build). `--bound B`, `--chunk K` (numbers per chunk)
 //! and `--threads N` change the job, and `--in-order` hands out the chunks
 //! first to last instead of the costliest first; watch how much the chunk
-//! size and their order matter to each method, and the timeline of chunks
-//! on the threads and processes.
+//! size and their order matter to each method, the timeline of chunks on
+//! the threads and processes, and the last line: what the chunks allow.
 
 mod args;
+mod costs;
 mod primes;
 mod report;
 
+use std::cell::OnceCell;
 use std::num::NonZero;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use args::Args;
+use args::{Args, MAX_CHUNKS};
+use costs::Divisions;
 use lesson_04_processpool::pool::Pool;
 use lesson_04_processpool::worker::{self, Staged};
 use lesson_kit::{Plan, children, say};
@@ -64,17 +67,9 @@ impl Method {
 }
 
 // ANCHOR: sequential
-/// One chunk after another on this thread; also times each chunk, for the
-/// best speedup that chunks of these sizes allow.
-fn sequential(chunks: &[Chunk]) -> (u64, Vec<Duration>) {
-    let mut times = Vec::new();
-    let mut total = 0;
-    for &chunk in chunks {
-        let start = lesson_kit::elapsed();
-        total += count_on("main", chunk);
-        times.push(lesson_kit::elapsed() - start);
-    }
-    (total, times)
+/// One chunk after another on this thread.
+fn sequential(chunks: &[Chunk]) -> u64 {
+    chunks.iter().map(|&chunk| count_on("main", chunk)).sum()
 }
 // ANCHOR_END: sequential
 
@@ -105,6 +100,30 @@ fn on_scope_threads(chunks: &[Chunk], threads: usize) -> u64 {
     })
 }
 // ANCHOR_END: scope
+
+// ANCHOR: pool_size
+/// Runs `count` on rayon's pool of `threads` threads (rayon's default is
+/// one per core), which the first rayon method starts: `--only processes`
+/// starts none. `None` if the system refused the threads.
+fn on_rayon(
+    pool: &OnceCell<Option<rayon::ThreadPool>>,
+    threads: usize,
+    count: impl FnOnce() -> u64 + Send,
+) -> Option<u64> {
+    let pool = pool.get_or_init(|| {
+        let built = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            // Named, so that `top -H` shows which threads are rayon's.
+            .thread_name(|i| format!("rayon {}", i + 1))
+            .build();
+        // Said once; the methods that need no rayon still run.
+        let refused =
+            |err| lesson_kit::fail(format!("cannot start rayon's threads: {err}"));
+        built.map_err(refused).ok()
+    });
+    Some(pool.as_ref()?.install(count))
+}
+// ANCHOR_END: pool_size
 
 // ANCHOR: rayon
 /// Rayon over the chunks: one task per chunk, stolen by idle threads.
@@ -195,8 +214,16 @@ fn main() -> ExitCode {
     }
     let cores = thread::available_parallelism().map_or(1, NonZero::get);
     let threads = args.threads.map_or(cores, usize::from);
-    let chunk_size = args.chunk_size();
+    // ANCHOR: chunks
+    // The chunks' costs, counted in divisions before any is made: they
+    // choose how many chunks the threads need, and say what they allow.
+    let divisions = Divisions::below(args.bound);
+    let chunk_size = args.chunk_size(|| {
+        divisions.default_chunk_size(args.bound, threads, MAX_CHUNKS)
+    });
     let chunks = primes::chunks(args.bound, chunk_size);
+    let allowed = costs::allowed(&divisions.of_chunks(&chunks), threads);
+    // ANCHOR_END: chunks
     // ANCHOR: order
     // The order the workers take the chunks in: the costliest first, unless
     // --in-order asks to see what first to last costs.
@@ -212,42 +239,27 @@ fn main() -> ExitCode {
              build: time it with `cargo run --release -p lesson-08-rayon`",
         );
     }
-    // ANCHOR: pool_size
-    // Rayon's threads: `--threads`, or one per core, its default too.
-    let rayon_pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-    // ANCHOR_END: pool_size
-    let rayon_pool = match rayon_pool {
-        Ok(pool) => pool,
-        Err(err) => {
-            lesson_kit::fail(format!("cannot start rayon's threads: {err}"));
-            return ExitCode::FAILURE;
-        }
-    };
 
     lesson_kit::run!(Plan::new(), || {
+        let rayon_pool = OnceCell::new();
         let mut done: Vec<Counting> = Vec::new();
-        let mut chunk_times = Vec::new();
         let methods = Method::ALL
             .into_iter()
             .filter(|&m| args.only.is_none_or(|o| o == m));
         for method in methods {
             add_rows(method, threads);
             let start = lesson_kit::elapsed();
-            let primes = match method {
-                Method::Sequential => {
-                    let (primes, times) = sequential(&chunks);
-                    chunk_times = times;
-                    primes
-                }
-                Method::ScopeThreads => on_scope_threads(&handed_out, threads),
+            let counted = match method {
+                Method::Sequential => Some(sequential(&chunks)),
+                Method::ScopeThreads => Some(on_scope_threads(&handed_out, threads)),
                 Method::RayonChunks => {
-                    rayon_pool.install(|| rayon_chunks(&handed_out))
+                    on_rayon(&rayon_pool, threads, || rayon_chunks(&handed_out))
                 }
                 Method::RayonNumbers => {
-                    rayon_pool.install(|| rayon_numbers(args.bound))
+                    on_rayon(&rayon_pool, threads, || rayon_numbers(args.bound))
                 }
                 Method::RayonOnePerTask => {
-                    rayon_pool.install(|| rayon_one_per_task(args.bound))
+                    on_rayon(&rayon_pool, threads, || rayon_one_per_task(args.bound))
                 }
                 Method::Processes => {
                     // Ten times the run so far (the sequential run, when
@@ -255,13 +267,9 @@ fn main() -> ExitCode {
                     // longer than that has hung.
                     let limit =
                         (lesson_kit::elapsed() * 10).max(Duration::from_secs(60));
-                    match on_processes(&handed_out, threads, limit) {
-                        Ok(primes) => primes,
-                        Err(why) => {
-                            lesson_kit::fail(format!("processes: {why}"));
-                            continue;
-                        }
-                    }
+                    on_processes(&handed_out, threads, limit)
+                        .map_err(|why| lesson_kit::fail(format!("processes: {why}")))
+                        .ok()
                 }
             };
             let took = lesson_kit::elapsed() - start;
@@ -269,6 +277,8 @@ fn main() -> ExitCode {
             if lesson_kit::stopped() {
                 break;
             }
+            // A method that could not start has said why; the rest still run.
+            let Some(primes) = counted else { continue };
             if matches!(method, Method::RayonNumbers | Method::RayonOnePerTask) {
                 // No chunks to draw: the whole count, on all of rayon's threads.
                 let row = format!("rayon 1-{threads}");
@@ -292,13 +302,11 @@ fn main() -> ExitCode {
             });
         }
         report::check_counts(&done, args.bound);
-        // More threads than cores take turns: the cores bound the speedup.
-        let best = primes::best_speedups(&chunk_times, threads.min(cores));
         let plan = report::ChunkPlan {
             chunks: chunks.len(),
             size: chunk_size,
             in_order: args.in_order,
-            best,
+            allowed,
         };
         report::report(&done, cores, threads, &plan);
     })

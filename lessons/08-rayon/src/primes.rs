@@ -5,13 +5,12 @@
 //! why the lesson hands out the costliest first.
 
 use std::ops::Range;
-use std::time::Duration;
 
 use lesson_04_processpool::protocol::Message;
 
 /// How many numbers a count tests between two looks at Ctrl-C: a few
 /// milliseconds of work at most.
-const STOP_CHECK_EVERY: u64 = 4096;
+const STOP_CHECK_EVERY: usize = 4096;
 
 // ANCHOR: is_prime
 /// Whether `n` is prime, by trial division by 2 and the odd numbers up to
@@ -32,11 +31,13 @@ pub fn is_prime(n: u64) -> bool {
 // ANCHOR_END: is_prime
 
 /// The primes in `numbers`. It stops early, with a partial count, once
-/// Ctrl-C is pressed: the caller knows from `lesson_kit::stopped()`.
+/// Ctrl-C is pressed: the caller knows from `lesson_kit::stopped()`. It
+/// looks before its first number, so that the chunks left after Ctrl-C end
+/// at once, however small they are.
 pub fn count_primes(numbers: Range<u64>) -> u64 {
     let mut count = 0;
-    for n in numbers {
-        if n.is_multiple_of(STOP_CHECK_EVERY) && lesson_kit::stopped() {
+    for (i, n) in numbers.enumerate() {
+        if i.is_multiple_of(STOP_CHECK_EVERY) && lesson_kit::stopped() {
             break;
         }
         count += u64::from(is_prime(n));
@@ -145,42 +146,6 @@ pub fn count_chunk(chunk: Chunk) -> Counted {
     }
 }
 
-/// The best speedups that `workers` can reach on chunks that take `times`
-/// (in chunk order) one after another.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Best {
-    /// Handed out first to last, each to the first worker free.
-    pub in_order: f64,
-    /// Handed out last to first (`costliest_first`), the same way.
-    pub costliest_first: f64,
-    /// In any order at all: no schedule beats the total shared evenly, nor
-    /// the longest chunk alone.
-    pub any_order: f64,
-}
-
-/// What the chunks' `times` allow on `workers`; `None` without chunks.
-pub fn best_speedups(times: &[Duration], workers: usize) -> Option<Best> {
-    let total: Duration = times.iter().sum();
-    let handed_out = |order: Vec<Duration>| {
-        lesson_kit::Plan::pool(workers, order)
-            .ideal()
-            .filter(|t| !t.is_zero())
-    };
-    let in_order = handed_out(times.to_vec())?;
-    let costliest_first = handed_out(times.iter().rev().copied().collect())?;
-    let longest = times.iter().max().copied().unwrap_or_default();
-    let any_order = (total / workers.max(1) as u32).max(longest);
-    if any_order.is_zero() {
-        return None;
-    }
-    let speedup = |best: Duration| total.as_secs_f64() / best.as_secs_f64();
-    Some(Best {
-        in_order: speedup(in_order),
-        costliest_first: speedup(costliest_first),
-        any_order: speedup(any_order),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,25 +214,5 @@ mod tests {
             .collect();
         assert_eq!(order, [3, 2, 1]);
         assert!(costliest_first(&[]).is_empty());
-    }
-
-    #[test]
-    fn uneven_chunks_in_order_cannot_reach_the_core_count() {
-        let ms = Duration::from_millis;
-        // Two workers, chunks of 1, 1 and 2: in order, the 2 comes last and
-        // runs alone (3 units, 4/3x); the 2 first, the two 1s run beside it
-        // (2 units, 2x), as in the best of any order.
-        let best = best_speedups(&[ms(1), ms(1), ms(2)], 2).expect("a schedule");
-        assert!((best.in_order - 4.0 / 3.0).abs() < 1e-9, "{best:?}");
-        assert!((best.costliest_first - 2.0).abs() < 1e-9, "{best:?}");
-        assert!((best.any_order - 2.0).abs() < 1e-9, "{best:?}");
-        // Last to first is not always the best: 3, 3, 2, 2, 2 on two
-        // workers end at 7 taken in order from the back (2, 2, 2, 3, 3),
-        // and at 6 split best (3 + 3, 2 + 2 + 2).
-        let best = best_speedups(&[ms(3), ms(3), ms(2), ms(2), ms(2)], 2)
-            .expect("a schedule");
-        assert!((best.costliest_first - 12.0 / 7.0).abs() < 1e-9, "{best:?}");
-        assert!((best.any_order - 2.0).abs() < 1e-9, "{best:?}");
-        assert_eq!(best_speedups(&[], 2), None);
     }
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::Method;
-use crate::primes::Best;
+use crate::costs::Allowed;
 
 /// A method's result.
 pub struct Counting {
@@ -21,8 +21,9 @@ pub struct ChunkPlan {
     pub size: u64,
     /// First to last (`--in-order`), or the costliest first.
     pub in_order: bool,
-    /// From the sequential run's chunk times, when it ran.
-    pub best: Option<Best>,
+    /// What the chunks' costs allow the run's threads; `None` if they
+    /// cost nothing (a bound of 2 or less).
+    pub allowed: Option<Allowed>,
 }
 
 /// Every method must find what the sequential run found.
@@ -73,9 +74,10 @@ pub fn report(done: &[Counting], cores: usize, threads: usize, plan: &ChunkPlan)
     lesson_kit::fact("chunk", plan.size);
     lesson_kit::fact("order", order);
     lesson_kit::fact("ideal", threads.min(cores));
-    lesson_kit::fact("best_in_order", plan.best.map(|b| b.in_order));
-    lesson_kit::fact("best_costliest_first", plan.best.map(|b| b.costliest_first));
-    lesson_kit::fact("best_any_order", plan.best.map(|b| b.any_order));
+    let allowed = plan.allowed;
+    lesson_kit::fact("best_in_order", allowed.map(|a| a.in_order));
+    lesson_kit::fact("best_costliest_first", allowed.map(|a| a.costliest_first));
+    lesson_kit::fact("best_any_order", allowed.map(|a| a.any_order));
     lesson_kit::fact("release", !cfg!(debug_assertions));
     if lesson_kit::options().json || done.is_empty() {
         return;
@@ -94,17 +96,36 @@ pub fn report(done: &[Counting], cores: usize, threads: usize, plan: &ChunkPlan)
     }
     let ideal = threads.min(cores);
     table.push_str(&format!(
-        "ideal: {ideal}.00x ({threads} threads, {cores} cores)"
+        "ideal: {ideal}.00x ({}, {})",
+        counted(threads, "thread"),
+        counted(cores, "core")
     ));
-    if let Some(best) = plan.best {
+    // The chunks' own limit, whatever the cores: with more threads than
+    // cores, the cores are the tighter one.
+    if let Some(best) = allowed {
+        let chunks = match plan.chunks {
+            1 => "the 1 chunk allows".to_owned(),
+            n => format!("the {n} chunks allow"),
+        };
         table.push_str(&format!(
-            "\nthese {} chunks allow {:.2}x first to last, {:.2}x costliest \
-             first, {:.2}x in any order (this run: {order})",
-            plan.chunks, best.in_order, best.costliest_first, best.any_order
+            "\non {}, {chunks} {:.2}x first to last, {:.2}x costliest first,\n\
+             and at most {:.2}x in any order (this run: {order})",
+            counted(threads, "thread"),
+            best.in_order,
+            best.costliest_first,
+            best.any_order
         ));
     }
     table.push('\n');
     // A closed stdout loses the table; the kit ends the lesson at its
     // next write, quietly, as it does for every lesson.
     let _ = io::stdout().lock().write_all(table.as_bytes());
+}
+
+/// `1 thread`, `2 threads`.
+fn counted(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
 }
