@@ -4,6 +4,9 @@
 //!
 //! - [`queue::BoundedQueue`]: the notebook's `multiprocessing.Queue(maxsize)`
 //!   built by hand from a `Mutex` and two `Condvar`s: `put` waits while it
-//!   is full, `get` while it is empty, `close` wakes everyone.
+//!   is full, `get` while it is empty, `close` wakes everyone;
+//! - [`delivery::check`]: whether the consumers took every item once, in
+//!   order from each producer.
 
+pub mod delivery;
 pub mod queue;

@@ -16,9 +16,7 @@ use std::time::Duration;
 
 use super::mistakes::{CloseWakesOne, IfNotWhile};
 use super::{BoundedQueue, Closed};
-
-/// An item: its producer, and its number in that producer's sequence.
-type Item = (usize, usize);
+use crate::delivery::{self, Item};
 
 /// How long a check waits for a thread to report before calling it stuck:
 /// a whole run takes milliseconds, even on a busy machine.
@@ -177,48 +175,13 @@ fn traffic<Q: Queue>(
             Ended::Consumer { took, .. } => taken.push(took),
         }
     }
-    check_taken(&taken, producers, each)?;
+    delivery::check(&taken, producers, each)?;
     match queue.peak() {
         peak if peak > capacity => Err(format!(
             "held {peak} items, more than its capacity {capacity}"
         )),
         _ => Ok(()),
     }
-}
-
-/// Every item once, and each consumer's items from one producer in the
-/// order that producer put them.
-fn check_taken(
-    taken: &[Vec<Item>],
-    producers: usize,
-    each: usize,
-) -> Result<(), String> {
-    for took in taken {
-        for producer in 0..producers {
-            let numbers: Vec<usize> = (took.iter())
-                .filter(|i| i.0 == producer)
-                .map(|i| i.1)
-                .collect();
-            if !numbers.is_sorted() {
-                return Err(format!(
-                    "a consumer took producer {producer}'s items out of order: {numbers:?}"
-                ));
-            }
-        }
-    }
-    let mut all: Vec<Item> = taken.concat();
-    all.sort_unstable();
-    let expected: Vec<Item> = (0..producers)
-        .flat_map(|p| (0..each).map(move |n| (p, n)))
-        .collect();
-    if all != expected {
-        return Err(format!(
-            "took {} items, expected each of {} once",
-            all.len(),
-            expected.len()
-        ));
-    }
-    Ok(())
 }
 
 /// One run: `waiters` consumers wait on an empty queue and `waiters`
