@@ -191,9 +191,10 @@ fn consume(what: &str, c: usize, get: impl Fn() -> Option<Item>) -> Side {
         let Some(item) = get() else { break };
         waited += asked.elapsed();
         took.push(item);
-        if !lesson_kit::pause(WORK) {
-            break;
-        }
+        // After Ctrl-C the work is cut short, but the consumer goes on
+        // taking items until the end: a producer waiting for room must not
+        // wait for ever.
+        lesson_kit::pause(WORK);
     }
     let row = format!("consumer {}", c + 1);
     lesson_kit::record_task(
