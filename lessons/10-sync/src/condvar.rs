@@ -58,13 +58,16 @@ pub fn run() {
             let get = || queue.get();
             move || consume(what, c, get)
         });
-        // A producer with no consumer could wait for room for ever.
-        let producers = consumers.as_ref().and_then(|_| {
+        // A producer with no consumer could wait for room for ever: the
+        // producers start only if every consumer did.
+        let producers = if consumers.is_some() {
             start(scope, PRODUCERS, "a producer", |p| {
                 let put = |item| queue.put(item).is_ok();
                 move || produce(what, p, put)
             })
-        });
+        } else {
+            None
+        };
         let producers = join_all(producers);
         // Every item is on the queue: close it, so that each consumer,
         // waiting or not, ends once the queue is drained.
@@ -93,12 +96,14 @@ pub fn run() {
             let get = || next(&receiver);
             move || consume(what, c, get)
         });
-        let producers = consumers.as_ref().and_then(|_| {
+        let producers = if consumers.is_some() {
             start(scope, PRODUCERS, "a producer", |p| {
                 let sender: SyncSender<Item> = sender.clone();
                 move || produce(what, p, move |item| sender.send(item).is_ok())
             })
-        });
+        } else {
+            None
+        };
         // The producers hold the only senders now: when the last one ends,
         // the channel is closed, and `recv` says so once it is drained.
         drop(sender);
@@ -151,7 +156,6 @@ fn join_all(handles: Option<Vec<ScopedJoinHandle<'_, Side>>>) -> Option<Vec<Side
         .collect()
 }
 
-// ANCHOR: produce
 /// Producer `p`: makes its items one by one and puts each; stops early if
 /// the queue is closed or Ctrl-C comes. Its bar spans the whole run, the
 /// waits for room included.
@@ -180,7 +184,6 @@ fn produce(what: &str, p: usize, put: impl Fn(Item) -> bool) -> Side {
         waited,
     }
 }
-// ANCHOR_END: produce
 
 /// Consumer `c`: takes items until `get` says the end, working on each.
 fn consume(what: &str, c: usize, get: impl Fn() -> Option<Item>) -> Side {

@@ -22,7 +22,7 @@ use lesson_kit::say;
 use serde_json::{Value, json};
 
 /// Philosophers, and forks: one between each two.
-pub const PHILOSOPHERS: usize = 5;
+const PHILOSOPHERS: usize = 5;
 /// How many meals each philosopher eats.
 const MEALS: usize = 2;
 /// How long a meal takes, both forks in hand.
@@ -64,20 +64,19 @@ struct Table {
     record: Mutex<Record>,
     /// Signalled whenever the record changes.
     changed: Condvar,
-    /// Meals eaten so far, by everyone: the watchdog's sign of progress.
-    meals: AtomicUsize,
     /// How many times a fork was put back, untouched, by `try_lock`'s way.
     put_back: AtomicUsize,
 }
 
 /// What the philosophers note as they go, for the watchdog to read.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default)]
 struct Record {
     /// For each fork, the philosopher holding it.
     holder: [Option<usize>; PHILOSOPHERS],
     /// For each philosopher, the fork it waits for, and since when.
     waiting: [Option<(usize, Duration)>; PHILOSOPHERS],
-    /// For each philosopher, the meals it has eaten.
+    /// For each philosopher, the meals it has eaten: the watchdog's sign
+    /// of progress.
     meals: [usize; PHILOSOPHERS],
     /// Whether all five have reached for a fork together, once: see
     /// [`Table::all_reach_together`].
@@ -129,7 +128,6 @@ impl Table {
             forks: (0..PHILOSOPHERS).map(|_| Mutex::new(())).collect(),
             record: Mutex::new(Record::default()),
             changed: Condvar::new(),
-            meals: AtomicUsize::new(0),
             put_back: AtomicUsize::new(0),
         }
     }
@@ -215,7 +213,6 @@ impl Table {
         let label = format!("{}: {meal}", manners.name());
         lesson_kit::record_task(&philosopher(me), &label, start, end);
         self.record().meals[me] += 1;
-        self.meals.fetch_add(1, Ordering::SeqCst);
         true
     }
 }
@@ -374,7 +371,8 @@ fn watch(table: &Table) -> Verdict {
             return Verdict::Stopped;
         }
         let now = lesson_kit::elapsed();
-        match table.meals.load(Ordering::SeqCst) {
+        let eaten_so_far: usize = table.record().meals.iter().sum();
+        match eaten_so_far {
             eaten if eaten == PHILOSOPHERS * MEALS => return Verdict::AllAte,
             eaten if eaten > meals => (meals, last_meal) = (eaten, now),
             _ if now - last_meal >= patience => {

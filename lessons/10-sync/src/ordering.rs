@@ -166,10 +166,12 @@ fn pin_to(core: Option<usize>) -> bool {
 }
 // ANCHOR_END: pin
 
-/// What each thread saw in each round both completed.
+/// What each thread saw in each round both completed, and whether each
+/// had a core of its own.
 struct Rounds {
     first: Vec<bool>,
     second: Vec<bool>,
+    pinned: bool,
 }
 
 /// Runs `first` and `second` on two threads, round after round, meeting
@@ -188,7 +190,7 @@ fn in_rounds(
     let cores = two_cores();
     let seen = thread::scope(|scope| {
         let first = lesson_kit::spawn_scoped(scope, "a spinning thread", || {
-            pin_to(cores.map(|c| c[0]));
+            let pinned = pin_to(cores.map(|c| c[0]));
             let mut seen = Vec::new();
             for round in 1..=rounds {
                 let check = round.is_multiple_of(CHECK_EVERY);
@@ -201,10 +203,10 @@ fn in_rounds(
                 }
                 seen.push(first(round));
             }
-            seen
+            (seen, pinned)
         });
         let second = lesson_kit::spawn_scoped(scope, "a spinning thread", || {
-            pin_to(cores.map(|c| c[1]));
+            let pinned = pin_to(cores.map(|c| c[1]));
             let mut seen = Vec::new();
             for round in 1..=rounds {
                 if !meeting.meet(round) {
@@ -212,7 +214,7 @@ fn in_rounds(
                 }
                 seen.push(second(round));
             }
-            seen
+            (seen, pinned)
         });
         // One thread alone would wait to meet for ever.
         if first.is_none() || second.is_none() {
@@ -224,8 +226,12 @@ fn in_rounds(
     for row in ["spinner 1", "spinner 2"] {
         lesson_kit::record_task(row, label, start, end);
     }
-    let (first, second) = seen?;
-    Some(Rounds { first, second })
+    let ((first, first_pinned), (second, second_pinned)) = seen?;
+    Some(Rounds {
+        first,
+        second,
+        pinned: first_pinned && second_pinned,
+    })
 }
 
 pub fn run(rounds: u64) {
@@ -239,7 +245,7 @@ pub fn run(rounds: u64) {
         "{:<24}{:>10}{:>24}",
         "store buffering", "rounds", "both loaded the old"
     ));
-    let mut buffering = Vec::new();
+    let (mut buffering, mut pinned) = (Vec::new(), Vec::new());
     for order in [RELAXED, RELEASE_ACQUIRE, SEQ_CST] {
         if lesson_kit::stopped() {
             break;
@@ -257,6 +263,7 @@ pub fn run(rounds: u64) {
         let both_old = (seen.first.iter().zip(&seen.second))
             .filter(|&(&saw_y, &saw_x)| !saw_y && !saw_x)
             .count();
+        pinned.push(seen.pinned);
         buffering.push(tally(order, &seen, both_old, "both_old"));
     }
     say!(
@@ -283,7 +290,15 @@ pub fn run(rounds: u64) {
             break;
         };
         let stale = seen.second.iter().filter(|&&stale| stale).count();
+        pinned.push(seen.pinned);
         passing.push(tally(order, &seen, stale, "stale"));
+    }
+    if !pinned.iter().all(|&p| p) {
+        lesson_kit::measured(
+            "(the two threads could not have a core each: on one core, a \
+             switch between them empties the store buffer, and the \
+             reorderings cannot show)",
+        );
     }
     lesson_kit::fact(
         "ordering",
