@@ -76,6 +76,15 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 	scripts/docs-output.sh lessons/06-scraper/output.txt lesson-06-scraper
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper not-a-url ftp://127.0.0.1/file http://no-such-host.invalid/ http://127.0.0.1:9/
+	scripts/docs-output.sh lessons/10-sync/output.txt lesson-10-sync
+	scripts/docs-output.sh lessons/10-sync/output-deadlock.txt lesson-10-sync --part deadlock
+	scripts/docs-output.sh lessons/10-sync/output-condvar.txt lesson-10-sync --part condvar
+	scripts/docs-output.sh lessons/10-sync/output-backpressure.txt lesson-10-sync --part backpressure
+	scripts/docs-output.sh lessons/10-sync/output-rwlock.txt lesson-10-sync --part rwlock
+	scripts/docs-output.sh lessons/10-sync/output-ordering.txt lesson-10-sync --part ordering
+	scripts/docs-output.sh lessons/10-sync/output-once.txt lesson-10-sync --part once
+	{ echo '$$ cargo run --release -p lesson-10-sync -- --part ordering'; \
+	  $(CARGO) run --locked -q --release -p lesson-10-sync -- --part ordering 2>&1; } > lessons/10-sync/release-ordering.txt
 	@# Each run again with --json, drawn as an SVG timeline beside its output.txt.
 	$(CARGO) run --locked -q -p lesson-00-sequential -- --json | $(TIMELINE) lessons/00-sequential/output.svg
 	$(CARGO) run --locked -q -p lesson-01-threads -- --json | $(TIMELINE) lessons/01-threads/output.svg
@@ -91,6 +100,8 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json | $(TIMELINE) lessons/07-queue/output.svg
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json --hold-lock | $(TIMELINE) lessons/07-queue/output-hold-lock.svg --title "lesson-07-queue --hold-lock"
 	$(CARGO) run --locked -q -p lesson-08-rayon -- --json --bound 200000 | $(TIMELINE) lessons/08-rayon/output.svg --title "lesson-08-rayon --bound 200000"
+	$(CARGO) run --locked -q -p lesson-10-sync -- --json --part backpressure | $(TIMELINE) lessons/10-sync/output-backpressure.svg --title "lesson-10-sync --part backpressure"
+	$(CARGO) run --locked -q -p lesson-10-sync -- --json --part rwlock | $(TIMELINE) lessons/10-sync/output-rwlock.svg --title "lesson-10-sync --part rwlock"
 
 # The errors the chapters show: each lessons/NN-name/compile_fail/NAME.rs is
 # compiled with the command below, must fail, and its stderr is NAME.stderr

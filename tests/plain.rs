@@ -137,6 +137,23 @@ fn plain_07_processes_every_item_once_in_three_rounds() {
     });
 }
 
+#[test]
+fn plain_10_feeds_every_philosopher_two_meals_two_at_a_time_at_most() {
+    check(&Plain {
+        name: "plain-10",
+        // Each philosopher's meals in order; the philosophers interleave.
+        groups: (1..=5)
+            .map(|p| {
+                (1..=2)
+                    .map(|n| format!("philosopher {p} ate meal {n}"))
+                    .collect()
+            })
+            .collect(),
+        // Ten meals of 100 ms, and five forks let two eat at once.
+        ideal_ms: 5.0 * 100.0,
+    });
+}
+
 /// A time scale that is no duration is an error, not a panic, in the
 /// parent and in lesson 02's children alike.
 #[test]

@@ -132,6 +132,14 @@ pub const LESSONS: &[Lesson] = &[
         note: "the whole lesson, six ways of counting; its CPU job on each core count \
                is in the CPU rows below",
     },
+    Lesson {
+        name: "10-sync",
+        twin: Some("lesson_10_sync.py"),
+        kind: Kind::Unplanned,
+        same_lines: false,
+        note: "not the same work: Python has no RwLock and no memory orderings; \
+               the bounded queue's throughput is in the rows below",
+    },
 ];
 
 /// What one run of a lesson or a twin said about itself.

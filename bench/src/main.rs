@@ -16,6 +16,7 @@
 mod charts;
 mod child;
 mod cpu;
+mod lesson10;
 mod lessons;
 mod machine;
 mod micro;
@@ -236,6 +237,7 @@ fn bench(cli: &Cli) -> Result<(), String> {
     let cpu = cpu::measure(&setup, cli.quick);
     micro.extend(cpu.measures);
     micro.extend(scrape::measure(&setup, cli.quick));
+    micro.extend(lesson10::measure(&setup, cli.quick));
 
     let mut skipped = Vec::new();
     if let Err(why) = &setup.python {

@@ -48,7 +48,7 @@ use std::io;
 use std::process::ExitCode;
 use std::sync::PoisonError;
 use std::thread::{self, JoinHandle, Scope, ScopedJoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use cli::{Common, NoArgs};
 pub use plan::Plan;
@@ -135,6 +135,20 @@ pub fn run_about(about: &str, plan: Plan, lesson: impl FnOnce()) -> ExitCode {
 /// `LESSON_CHAIN_SLACK_MS=0` turns the chaining off, to see the difference.
 pub fn sleep(pause: Duration) -> bool {
     current().sleep(pause)
+}
+
+/// Sleeps like [`sleep`] (`pause` times the time scale, cut short by a
+/// stop) but opens no task on this thread: for lessons that draw their own
+/// bars with [`record_task`], so that threads spawned one after another can
+/// share a row named after what they do ("philosopher 1"). Returns `false`
+/// if a stop cut the pause short (or had already come).
+pub fn pause(pause: Duration) -> bool {
+    let run = current();
+    if run.stop.requested() {
+        return false;
+    }
+    let scaled = pause.mul_f64(run.options.time_scale);
+    run.stop.wait_until(Instant::now() + scaled)
 }
 
 /// Prints `line` as the lesson's output and ends this thread's open task,
@@ -255,6 +269,20 @@ pub fn record_lost(worker: &str, label: &str, start: Duration, end: Duration) {
     rec.lost(index, label, start, end);
 }
 
+/// Records a task that `worker` began at `start` and was still in when it
+/// was given up on at `end` (a thread blocked for good, say): the timeline
+/// draws it `[label-->`, ending at `end`, as a task that did not finish.
+/// It is not among the JSON `tasks`, which are the finished ones.
+pub fn record_unfinished(worker: &str, label: &str, start: Duration, end: Duration) {
+    let mut rec = current().recording();
+    let index = rec.worker(worker);
+    let task = rec.open(index, start);
+    if let Some(span) = rec.spans.get_mut(task) {
+        span.label = label.to_owned();
+    }
+    rec.abandon(task, end);
+}
+
 /// Gives `worker` its row in the timeline now, before it records a task,
 /// so that rows follow the order workers started in (a child process that
 /// dies before finishing anything still shows as an empty row).
@@ -298,4 +326,43 @@ pub fn options() -> &'static Common {
 /// The lesson's name: its binary's name, as cargo built it.
 pub fn name() -> String {
     output::name()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pause_sleeps_its_length_and_opens_no_task() {
+        let name = "pauses on purpose";
+        let pauser = thread::Builder::new().name(name.to_owned()).spawn(|| {
+            let began = Instant::now();
+            assert!(pause(Duration::from_millis(20)));
+            began.elapsed()
+        });
+        let took = pauser.expect("a thread").join().expect("no panic");
+        assert!(took >= Duration::from_millis(20), "took {took:?}");
+        let rec = current().recording();
+        assert!(!rec.workers.iter().any(|w| w == name), "{:?}", rec.workers);
+    }
+
+    #[test]
+    fn an_unfinished_task_ends_where_it_was_given_up_on() {
+        let ms = Duration::from_millis;
+        let worker = "blocked on purpose";
+        record_unfinished(worker, "waits for fork 2", ms(10), ms(40));
+        let rec = current().recording().clone();
+        let row = rec.workers.iter().position(|w| w == worker).expect("a row");
+        let span = rec.spans.iter().find(|s| s.worker == row).expect("a span");
+        assert_eq!((span.start, span.end), (ms(10), Some(ms(40))));
+        assert!(!span.finished && !span.lost, "{span:?}");
+        assert_eq!(span.label, "waits for fork 2");
+        let drawn = timeline::render(&rec, ms(50), 80);
+        let line = drawn
+            .lines()
+            .find(|l| l.starts_with(worker))
+            .expect("its row");
+        assert!(line.trim_end().ends_with('>'), "{drawn}");
+        assert!(drawn.contains("a task that did not finish"), "{drawn}");
+    }
 }
