@@ -18,7 +18,8 @@
 //! One idea per module: [`cli`] the options, `run` the run's and threads'
 //! state, `stop` the signals, `output` stdout and stderr, [`plan`] the ideal
 //! schedule, [`record`] what happened, [`summary`], [`timeline`] and
-//! [`report`] how it is shown, [`children`] child processes.
+//! [`report`] how it is shown, [`children`] child processes, [`task`]
+//! async tasks as rows of their own.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -42,19 +43,21 @@ pub mod report;
 mod run;
 mod stop;
 pub mod summary;
+pub mod task;
 pub mod timeline;
 
 use std::io;
 use std::process::ExitCode;
 use std::sync::PoisonError;
 use std::thread::{self, JoinHandle, Scope, ScopedJoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use cli::{Common, NoArgs};
 pub use plan::Plan;
 pub use record::Recording;
 use serde_json::Value;
 pub use stop::{EXIT_INTERRUPTED, exit, on_exit, on_stop};
+pub use task::{Task, task};
 
 use run::{OPTIONS, current};
 
@@ -135,6 +138,22 @@ pub fn run_about(about: &str, plan: Plan, lesson: impl FnOnce()) -> ExitCode {
 /// `LESSON_CHAIN_SLACK_MS=0` turns the chaining off, to see the difference.
 pub fn sleep(pause: Duration) -> bool {
     current().sleep(pause)
+}
+
+/// Opens a task as [`sleep`] does, and returns the instant at which its
+/// sleep of `pause` times the time scale ends, chained as `sleep` chains
+/// them, without sleeping: for a sleep on an async runtime's own timer
+/// (`tokio::time::sleep_until`), which leaves the thread free meanwhile.
+/// `None` after a stop.
+pub fn deadline(pause: Duration) -> Option<Instant> {
+    current().deadline(pause)
+}
+
+/// Opens a task on this thread (or in this async [`task()`]) now, if none
+/// is open and no stop came: for work that does not begin with a sleep,
+/// such as a fetch. [`say!`] or [`done`] ends it.
+pub fn begin() {
+    current().begin();
 }
 
 /// Prints `line` as the lesson's output and ends this thread's open task,
