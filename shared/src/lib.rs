@@ -140,6 +140,16 @@ pub fn sleep(pause: Duration) -> bool {
     current().sleep(pause)
 }
 
+/// Waits as [`sleep`] does (times the time scale, cut short by a stop) but
+/// opens no task: for waits that the lesson records itself, in bulk (ten
+/// thousand threads' waits drawn as one bar). Returns `false` if a stop
+/// cut it short.
+pub fn wait(pause: Duration) -> bool {
+    let run = current();
+    let deadline = Instant::now() + pause.mul_f64(run.options.time_scale);
+    run.stop.wait_until(deadline)
+}
+
 /// Opens a task as [`sleep`] does, and returns the instant at which its
 /// sleep of `pause` times the time scale ends, chained as `sleep` chains
 /// them, without sleeping: for a sleep on an async runtime's own timer
