@@ -96,13 +96,20 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 # compiled with the command below, must fail, and its stderr is NAME.stderr
 # (tests/compile_fail.rs runs the same command and compares).
 .PHONY: compile-fail-output
-compile-fail-output: ## Rewrite the compiler errors the chapters show (compile_fail/*.stderr)
+compile-fail-output: ## Rewrite the compiler errors and clippy warnings the chapters show (compile_fail/, lint/)
 	@for src in lessons/*/compile_fail/*.rs; do \
 		dir=$$(dirname $$src); name=$$(basename $$src .rs); \
 		echo "cd $$dir && rustc --edition 2024 --crate-type bin --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr"; \
 		if (cd $$dir && rustc --edition 2024 --crate-type bin --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr); then \
 			echo "error: $$src compiles, but its chapter shows it failing"; exit 1; \
 		fi; \
+	done
+	@# Clippy's warnings the chapters show: lessons/NN-name/lint/NAME.rs compiles,
+	@# and clippy-driver's stderr is NAME.stderr (tests/lesson_09.rs compares).
+	@for src in lessons/*/lint/*.rs; do \
+		dir=$$(dirname $$src); name=$$(basename $$src .rs); \
+		echo "cd $$dir && clippy-driver --edition 2024 --crate-type lib --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr"; \
+		(cd $$dir && "$$(rustc --print sysroot)/bin/clippy-driver" --edition 2024 --crate-type lib --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr) || exit 1; \
 	done
 
 overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01

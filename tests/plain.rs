@@ -137,11 +137,21 @@ fn plain_07_processes_every_item_once_in_three_rounds() {
     });
 }
 
+#[test]
+fn plain_09_runs_the_two_functions_as_tasks_in_the_longer_ones_time() {
+    check(&Plain {
+        name: "plain-09",
+        // Each task's lines in order; between the tasks, any order.
+        groups: vec![util::number_lines(), util::letter_lines()],
+        ideal_ms: 5.0 * 2000.0,
+    });
+}
+
 /// A time scale that is no duration is an error, not a panic, in the
 /// parent and in lesson 02's children alike.
 #[test]
 fn plain_examples_refuse_a_negative_time_scale() {
-    for name in ["plain-00", "plain-01", "plain-02"] {
+    for name in ["plain-00", "plain-01", "plain-02", "plain-09"] {
         let (run, _) = run_example(name, "-1");
         assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
         assert!(run.stderr.starts_with("Error: "), "{name}: {}", run.stderr);
