@@ -550,7 +550,7 @@ fn established_to(port: u16) -> usize {
 
 /// Waits until `ready()` holds, checking every few milliseconds, for at
 /// most `limit`.
-fn wait_for(limit: Duration, ready: impl Fn() -> bool) -> bool {
+pub(crate) fn wait_for(limit: Duration, ready: impl Fn() -> bool) -> bool {
     let deadline = Instant::now() + limit;
     while Instant::now() < deadline {
         if ready() {

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::lesson_06::{
     TestServer, closed_port, flood, hostile, html, never_answer, stall, trickle,
+    wait_for,
 };
 use crate::util::{self, Report, Running, SCALE, TOLERANCE_MS, bin};
 
@@ -614,19 +615,6 @@ fn counting_silent_server() -> (String, Arc<AtomicUsize>) {
         }
     });
     (url, open)
-}
-
-/// Waits until `ready()` holds, looking every few milliseconds, for at
-/// most `limit`.
-fn wait_for(limit: Duration, ready: impl Fn() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if ready() {
-            return true;
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
-    ready()
 }
 
 #[test]

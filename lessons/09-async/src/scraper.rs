@@ -4,11 +4,11 @@
 //! (`tokio::time::timeout`: dropping a future cancels it) and by
 //! `--max-bytes`; lesson 06's BeautifulSoup-compatible count.
 
-use std::error::Error;
 use std::sync::Arc;
 use std::time::Duration;
 
 use lesson_06_scraper::count;
+use lesson_06_scraper::fetch::{chain, innermost};
 use lesson_06_scraper::site::Site;
 use lesson_kit::{Plan, say};
 use reqwest::header::CONTENT_TYPE;
@@ -206,27 +206,4 @@ fn describe(err: &reqwest::Error) -> String {
     } else {
         causes
     }
-}
-
-/// An error and its causes, "outer: inner: innermost", without repeats.
-fn chain(err: &dyn Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text = format!("{text}: {cause_text}");
-        }
-        source = cause.source();
-    }
-    text
-}
-
-/// The last cause in an error's chain: the one that says what went wrong.
-fn innermost(err: &dyn Error) -> String {
-    let mut cause = err;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }
