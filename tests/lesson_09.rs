@@ -102,7 +102,7 @@ fn ten_thousand_tasks_wait_about_one_wait_on_a_few_threads() {
     assert_eq!(stderr, "");
     util::assert_lines_eq(
         &[
-            "10000 tokio tasks waited".to_owned(),
+            "10000 tasks waited".to_owned(),
             "10000 OS threads waited".to_owned(),
         ],
         &report.lines(),
@@ -167,7 +167,7 @@ fn a_thread_count_the_limits_leave_no_room_for_is_refused_before_any_starts() {
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let report = Report::parse(&run.stdout);
-    util::assert_lines_eq(&["3000 tokio tasks waited".to_owned()], &report.lines());
+    util::assert_lines_eq(&["3000 tasks waited".to_owned()], &report.lines());
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     assert!(
@@ -201,7 +201,7 @@ fn a_thread_the_system_refuses_midway_is_one_line_and_the_others_still_wait() {
     // The threads started before it still waited, and said so.
     util::assert_lines_eq(
         &[
-            "3000 tokio tasks waited".to_owned(),
+            "3000 tasks waited".to_owned(),
             format!("{} OS threads waited", refused - 1),
         ],
         &report.lines(),

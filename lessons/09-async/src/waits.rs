@@ -131,7 +131,7 @@ async fn on_tasks(waits: u32, how: String) -> Option<Cost> {
         () = stopped() => return None, // the set is dropped: every wait ends
     }
     let all_done = lesson_kit::elapsed() - began;
-    finished("tokio tasks", u64::from(waits), began, began + all_done)?;
+    finished("tasks", u64::from(waits), began, began + all_done)?;
     Some(Cost {
         how,
         waits: u64::from(waits),
@@ -143,13 +143,15 @@ async fn on_tasks(waits: u32, how: String) -> Option<Cost> {
 }
 // ANCHOR_END: tasks
 
-/// Draws the crowd as one bar and prints its line, unless a stop came.
-fn finished(how: &str, waits: u64, began: Duration, end: Duration) -> Option<()> {
+/// Draws the crowd as one bar, in a row called `what` ("tasks", "OS
+/// threads"), and prints its line, unless a stop came. The line is the
+/// Python twin's too, whose tasks are asyncio's.
+fn finished(what: &str, waits: u64, began: Duration, end: Duration) -> Option<()> {
     if lesson_kit::stopped() {
         return None;
     }
-    let line = format!("{waits} {how} waited");
-    lesson_kit::record_task(how, &line, began, end);
+    let line = format!("{waits} {what} waited");
+    lesson_kit::record_task(what, &line, began, end);
     lesson_kit::say!("{line}");
     Some(())
 }
