@@ -26,6 +26,8 @@ pub enum Target {
     AtLeast(f64),
     /// The median over this many times another row's median (by id).
     TimesOther(f64, &'static str),
+    /// The median at most another row's divided by this ("a tenth of").
+    TimesBelowOther(f64, &'static str),
     /// A target with no figure to check.
     Described(&'static str),
 }
@@ -84,6 +86,11 @@ pub fn verdict(
             let theirs = other.figure.as_ref().ok()?.median;
             Some(median >= times * theirs)
         }
+        Target::TimesBelowOther(times, other) => {
+            let other = all.iter().find(|m| m.id == other)?;
+            let theirs = other.figure.as_ref().ok()?.median;
+            Some(median * times <= theirs)
+        }
         Target::Described(_) => None,
     }
 }
@@ -99,6 +106,10 @@ fn describe(target: Target, unit: Unit, all: &[Measure]) -> String {
             } else {
                 format!("≥ {times}x {name}")
             }
+        }
+        Target::TimesBelowOther(times, other) => {
+            let name = all.iter().find(|m| m.id == other).map_or(other, |m| m.what);
+            format!("≤ {name} / {times}")
         }
         Target::Described(text) => text.to_owned(),
     }
@@ -368,6 +379,10 @@ mod tests {
         assert_eq!(verdict(None, Target::Below(1.0), &all), None);
         assert_eq!(verdict(Some(0.9), Target::Below(1.0), &all), Some(true));
         assert_eq!(verdict(Some(1.0), Target::Below(1.0), &all), Some(false));
+        // "At least 20x smaller": a twentieth of the other's, or less.
+        let below = Target::TimesBelowOther(20.0, "theirs");
+        assert_eq!(verdict(Some(500.0), below, &all), Some(true));
+        assert_eq!(verdict(Some(501.0), below, &all), Some(false));
         // "At least 0.9 x cores": the bound itself meets it.
         assert_eq!(verdict(Some(1.8), Target::AtLeast(1.8), &all), Some(true));
         assert_eq!(verdict(Some(1.79), Target::AtLeast(1.8), &all), Some(false));
