@@ -76,6 +76,12 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 	scripts/docs-output.sh lessons/06-scraper/output.txt lesson-06-scraper
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper not-a-url ftp://127.0.0.1/file http://no-such-host.invalid/ http://127.0.0.1:9/
+	scripts/docs-output.sh lessons/09-async/output.txt lesson-09-async --part cell
+	scripts/docs-output.sh lessons/09-async/output-runtimes.txt lesson-09-async --part runtimes --workers 2
+	scripts/docs-output.sh lessons/09-async/output-blocking.txt lesson-09-async --part blocking --workers 2
+	scripts/docs-output.sh lessons/09-async/output-scraper.txt lesson-09-async --part scraper
+	{ echo '$$ cargo run --release -p lesson-09-async -- --part waits'; \
+	  $(CARGO) run --locked -q --release -p lesson-09-async -- --part waits 2>&1; } > lessons/09-async/release-waits.txt
 	@# Each run again with --json, drawn as an SVG timeline beside its output.txt.
 	$(CARGO) run --locked -q -p lesson-00-sequential -- --json | $(TIMELINE) lessons/00-sequential/output.svg
 	$(CARGO) run --locked -q -p lesson-01-threads -- --json | $(TIMELINE) lessons/01-threads/output.svg
@@ -91,6 +97,9 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json | $(TIMELINE) lessons/07-queue/output.svg
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json --hold-lock | $(TIMELINE) lessons/07-queue/output-hold-lock.svg --title "lesson-07-queue --hold-lock"
 	$(CARGO) run --locked -q -p lesson-08-rayon -- --json --bound 200000 | $(TIMELINE) lessons/08-rayon/output.svg --title "lesson-08-rayon --bound 200000"
+	$(CARGO) run --locked -q -p lesson-09-async -- --json --part cell | $(TIMELINE) lessons/09-async/output.svg --title "lesson-09-async --part cell"
+	$(CARGO) run --locked -q -p lesson-09-async -- --json --part runtimes --workers 2 | $(TIMELINE) lessons/09-async/output-runtimes.svg --title "lesson-09-async --part runtimes --workers 2"
+	$(CARGO) run --locked -q -p lesson-09-async -- --json --part blocking --workers 2 | $(TIMELINE) lessons/09-async/output-blocking.svg --title "lesson-09-async --part blocking --workers 2"
 
 # The errors the chapters show: each lessons/NN-name/compile_fail/NAME.rs is
 # compiled with the command below, must fail, and its stderr is NAME.stderr

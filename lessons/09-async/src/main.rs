@@ -93,6 +93,14 @@ fn multi_thread(workers: usize) -> io::Result<Runtime> {
 }
 // ANCHOR_END: multi_thread
 
+/// "1 worker", "2 workers".
+fn workers(count: usize) -> String {
+    match count {
+        1 => "1 worker".to_owned(),
+        n => format!("{n} workers"),
+    }
+}
+
 /// What the parts need, made before the lesson's clock starts: the
 /// embedded site stands for the network, and building a client is setup.
 struct Setup {
@@ -154,7 +162,8 @@ fn run_part(part: Part, setup: &Setup) -> io::Result<()> {
         Part::Cell => cell()?,
         Part::Waits => {
             let runtime = multi_thread(setup.workers)?;
-            waits::run(setup.tasks, &runtime, setup.workers);
+            let how = format!("tokio tasks, {}", workers(setup.workers));
+            waits::run(setup.tasks, &runtime, how);
         }
         Part::Runtimes => {
             // ANCHOR: runtimes
@@ -169,8 +178,10 @@ fn run_part(part: Part, setup: &Setup) -> io::Result<()> {
             // M:N: the tasks shared among the workers; a task that wakes
             // may go to another worker than the one it ran on before.
             let multi = multi_thread(setup.workers)?;
-            let what =
-                format!("the multi-thread runtime, {} workers (M:N)", setup.workers);
+            let what = format!(
+                "the multi-thread runtime, {} (M:N)",
+                workers(setup.workers)
+            );
             runtimes::run_on(&multi, &what, "m_to_n");
             // ANCHOR_END: runtimes
         }

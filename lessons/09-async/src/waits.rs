@@ -37,13 +37,12 @@ struct Cost {
 }
 
 /// Runs both ways and reports them; `runtime` is the multi-thread
-/// runtime of `workers` threads that runs the tasks.
-pub fn run(waits: u32, runtime: &Runtime, workers: usize) {
+/// runtime that runs the tasks, `how` says which ("tokio tasks, 2 workers").
+pub fn run(waits: u32, runtime: &Runtime, how: String) {
     let limits = ThreadLimits::here();
     // The tasks first: each is a few hundred bytes on the heap, and would
     // be counted short on a heap that the threads' handles had just been
     // freed into (a thread's memory is its stack, mapped on its own).
-    let how = format!("tokio tasks, {workers} workers");
     let mut costs: Vec<Cost> =
         runtime.block_on(on_tasks(waits, how)).into_iter().collect();
     if lesson_kit::stopped() {
