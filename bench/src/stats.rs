@@ -175,6 +175,7 @@ mod tests {
         let rayon = Spread::of(&[197.2e6]).expect("a sample");
         assert_eq!(Unit::PerSecond.show_spread(&rayon), "197 M/s");
         assert_eq!(Unit::PerSecond.show(9750.0), "9.8 k/s");
-        assert_eq!(Unit::KiB.show(9.125), "9.13 KiB");
+        assert_eq!(Unit::KiB.show(9.13), "9.13 KiB");
+        assert_eq!(Unit::KiB.show(0.457), "0.457 KiB");
     }
 }
