@@ -76,6 +76,12 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 	scripts/docs-output.sh lessons/06-scraper/output.txt lesson-06-scraper
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper not-a-url ftp://127.0.0.1/file http://no-such-host.invalid/ http://127.0.0.1:9/
+	scripts/docs-output.sh lessons/09-async/output.txt lesson-09-async --part cell
+	scripts/docs-output.sh lessons/09-async/output-runtimes.txt lesson-09-async --part runtimes --workers 2
+	scripts/docs-output.sh lessons/09-async/output-blocking.txt lesson-09-async --part blocking --workers 2
+	scripts/docs-output.sh lessons/09-async/output-scraper.txt lesson-09-async --part scraper
+	{ echo '$$ cargo run --release -p lesson-09-async -- --part waits'; \
+	  $(CARGO) run --locked -q --release -p lesson-09-async -- --part waits 2>&1; } > lessons/09-async/release-waits.txt
 	scripts/docs-output.sh lessons/10-sync/output.txt lesson-10-sync
 	scripts/docs-output.sh lessons/10-sync/output-deadlock.txt lesson-10-sync --part deadlock
 	scripts/docs-output.sh lessons/10-sync/output-condvar.txt lesson-10-sync --part condvar
@@ -100,6 +106,9 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json | $(TIMELINE) lessons/07-queue/output.svg
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json --hold-lock | $(TIMELINE) lessons/07-queue/output-hold-lock.svg --title "lesson-07-queue --hold-lock"
 	$(CARGO) run --locked -q -p lesson-08-rayon -- --json --bound 200000 | $(TIMELINE) lessons/08-rayon/output.svg --title "lesson-08-rayon --bound 200000"
+	$(CARGO) run --locked -q -p lesson-09-async -- --json --part cell | $(TIMELINE) lessons/09-async/output.svg --title "lesson-09-async --part cell"
+	$(CARGO) run --locked -q -p lesson-09-async -- --json --part runtimes --workers 2 | $(TIMELINE) lessons/09-async/output-runtimes.svg --title "lesson-09-async --part runtimes --workers 2"
+	$(CARGO) run --locked -q -p lesson-09-async -- --json --part blocking --workers 2 | $(TIMELINE) lessons/09-async/output-blocking.svg --title "lesson-09-async --part blocking --workers 2"
 	$(CARGO) run --locked -q -p lesson-10-sync -- --json --part backpressure | $(TIMELINE) lessons/10-sync/output-backpressure.svg --title "lesson-10-sync --part backpressure"
 	$(CARGO) run --locked -q -p lesson-10-sync -- --json --part rwlock | $(TIMELINE) lessons/10-sync/output-rwlock.svg --title "lesson-10-sync --part rwlock"
 
@@ -107,13 +116,20 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 # compiled with the command below, must fail, and its stderr is NAME.stderr
 # (tests/compile_fail.rs runs the same command and compares).
 .PHONY: compile-fail-output
-compile-fail-output: ## Rewrite the compiler errors the chapters show (compile_fail/*.stderr)
+compile-fail-output: ## Rewrite the compiler errors and clippy warnings the chapters show (compile_fail/, lint/)
 	@for src in lessons/*/compile_fail/*.rs; do \
 		dir=$$(dirname $$src); name=$$(basename $$src .rs); \
 		echo "cd $$dir && rustc --edition 2024 --crate-type bin --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr"; \
 		if (cd $$dir && rustc --edition 2024 --crate-type bin --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr); then \
 			echo "error: $$src compiles, but its chapter shows it failing"; exit 1; \
 		fi; \
+	done
+	@# Clippy's warnings the chapters show: lessons/NN-name/lint/NAME.rs compiles,
+	@# and clippy-driver's stderr is NAME.stderr (tests/lesson_09.rs compares).
+	@for src in lessons/*/lint/*.rs; do \
+		dir=$$(dirname $$src); name=$$(basename $$src .rs); \
+		echo "cd $$dir && clippy-driver --edition 2024 --crate-type lib --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr"; \
+		(cd $$dir && "$$(rustc --print sysroot)/bin/clippy-driver" --edition 2024 --crate-type lib --emit metadata --out-dir /tmp/cf $$name.rs 2> $$name.stderr) || exit 1; \
 	done
 
 overhead: ## Time a lesson at full scale, RUNS times: make overhead LESSON=01

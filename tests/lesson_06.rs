@@ -55,15 +55,18 @@ fn counts(report: &Report) -> BTreeMap<String, u64> {
 
 /// A tiny_http server answering from `answer(path)`: (status, content
 /// type, body, extra header).
-struct TestServer {
+pub(crate) struct TestServer {
     server: Arc<tiny_http::Server>,
     addr: SocketAddr,
 }
 
-type Answer = (u16, &'static str, Vec<u8>, Option<(&'static str, String)>);
+pub(crate) type Answer =
+    (u16, &'static str, Vec<u8>, Option<(&'static str, String)>);
 
 impl TestServer {
-    fn start(answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> Self {
+    pub(crate) fn start(
+        answer: impl Fn(&str) -> Answer + Send + Sync + 'static,
+    ) -> Self {
         let server = Arc::new(
             tiny_http::Server::http((Ipv4Addr::LOCALHOST, 0))
                 .expect("a test server"),
@@ -89,7 +92,7 @@ impl TestServer {
         Self { server, addr }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 }
@@ -104,12 +107,12 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name, value).expect("a valid header")
 }
 
-fn html(body: impl Into<Vec<u8>>) -> Answer {
+pub(crate) fn html(body: impl Into<Vec<u8>>) -> Answer {
     (200, "text/html; charset=utf-8", body.into(), None)
 }
 
 /// A server that misbehaves in `behave`, given each connection.
-fn hostile(behave: fn(TcpStream)) -> String {
+pub(crate) fn hostile(behave: fn(TcpStream)) -> String {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a listener");
     let addr = listener.local_addr().expect("an address");
     thread::spawn(move || {
@@ -121,13 +124,13 @@ fn hostile(behave: fn(TcpStream)) -> String {
 }
 
 /// Reads the request, then never answers (until the client goes away).
-fn never_answer(mut stream: TcpStream) {
+pub(crate) fn never_answer(mut stream: TcpStream) {
     let mut sink = [0; 1024];
     while stream.read(&mut sink).is_ok_and(|n| n > 0) {}
 }
 
 /// Sends headers without a length, then a byte every 0.2 s, forever.
-fn trickle(mut stream: TcpStream) {
+pub(crate) fn trickle(mut stream: TcpStream) {
     let _ = stream.read(&mut [0; 1024]);
     let head =
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n";
@@ -141,7 +144,7 @@ fn trickle(mut stream: TcpStream) {
 }
 
 /// Sends headers and part of the body it promised, then goes silent.
-fn stall(mut stream: TcpStream) {
+pub(crate) fn stall(mut stream: TcpStream) {
     let _ = stream.read(&mut [0; 1024]);
     let head =
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
@@ -151,7 +154,7 @@ fn stall(mut stream: TcpStream) {
 }
 
 /// Sends headers without a length, then an endless body, fast.
-fn flood(mut stream: TcpStream) {
+pub(crate) fn flood(mut stream: TcpStream) {
     let _ = stream.read(&mut [0; 1024]);
     let head =
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n";
@@ -161,7 +164,7 @@ fn flood(mut stream: TcpStream) {
 }
 
 /// A port that nothing listens on: bound, then let go.
-fn closed_port() -> u16 {
+pub(crate) fn closed_port() -> u16 {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a listener");
     listener.local_addr().expect("an address").port()
 }
@@ -547,7 +550,7 @@ fn established_to(port: u16) -> usize {
 
 /// Waits until `ready()` holds, checking every few milliseconds, for at
 /// most `limit`.
-fn wait_for(limit: Duration, ready: impl Fn() -> bool) -> bool {
+pub(crate) fn wait_for(limit: Duration, ready: impl Fn() -> bool) -> bool {
     let deadline = Instant::now() + limit;
     while Instant::now() < deadline {
         if ready() {

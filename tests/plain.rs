@@ -138,6 +138,16 @@ fn plain_07_processes_every_item_once_in_three_rounds() {
 }
 
 #[test]
+fn plain_09_runs_the_two_functions_as_tasks_in_the_longer_ones_time() {
+    check(&Plain {
+        name: "plain-09",
+        // Each task's lines in order; between the tasks, any order.
+        groups: vec![util::number_lines(), util::letter_lines()],
+        ideal_ms: 5.0 * 2000.0,
+    });
+}
+
+#[test]
 fn plain_10_feeds_every_philosopher_two_meals_two_at_a_time_at_most() {
     check(&Plain {
         name: "plain-10",
@@ -158,7 +168,7 @@ fn plain_10_feeds_every_philosopher_two_meals_two_at_a_time_at_most() {
 /// parent and in lesson 02's children alike.
 #[test]
 fn plain_examples_refuse_a_negative_time_scale() {
-    for name in ["plain-00", "plain-01", "plain-02"] {
+    for name in ["plain-00", "plain-01", "plain-02", "plain-09"] {
         let (run, _) = run_example(name, "-1");
         assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
         assert!(run.stderr.starts_with("Error: "), "{name}: {}", run.stderr);

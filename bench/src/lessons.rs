@@ -31,6 +31,9 @@ pub enum Kind {
     Fetch,
     /// No sleeps to plan: elapsed only.
     Unplanned,
+    /// Waits on tasks and on thousands of threads: the ideal is the waits,
+    /// the overhead what starting them all costs; no target is set for it.
+    Waits,
 }
 
 impl Kind {
@@ -39,7 +42,7 @@ impl Kind {
         match self {
             Kind::Sleep => Some(0.5),
             Kind::Process => Some(3.0),
-            Kind::Fetch | Kind::Unplanned => None,
+            Kind::Fetch | Kind::Unplanned | Kind::Waits => None,
         }
     }
 }
@@ -131,6 +134,14 @@ pub const LESSONS: &[Lesson] = &[
         same_lines: false,
         note: "the whole lesson, six ways of counting; its CPU job on each core count \
                is in the CPU rows below",
+    },
+    Lesson {
+        name: "09-async",
+        twin: Some("lesson_09_async.py"),
+        kind: Kind::Waits,
+        same_lines: true,
+        note: "the cell as two tasks on one thread, then 10 000 waits on tasks and on \
+               OS threads; Python: asyncio tasks and threading threads",
     },
     Lesson {
         name: "10-sync",

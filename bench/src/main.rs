@@ -16,6 +16,7 @@
 mod charts;
 mod child;
 mod cpu;
+mod lesson09;
 mod lesson10;
 mod lessons;
 mod machine;
@@ -237,6 +238,7 @@ fn bench(cli: &Cli) -> Result<(), String> {
     let cpu = cpu::measure(&setup, cli.quick);
     micro.extend(cpu.measures);
     micro.extend(scrape::measure(&setup, cli.quick));
+    micro.extend(lesson09::measure(&setup, cli.quick));
     micro.extend(lesson10::measure(&setup, cli.quick));
 
     let mut skipped = Vec::new();

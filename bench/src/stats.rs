@@ -47,6 +47,8 @@ pub enum Unit {
     PerSecond,
     Times,
     MbPerSecond,
+    /// Memory, in KiB (lesson 09's memory per wait).
+    KiB,
 }
 
 impl Unit {
@@ -59,6 +61,7 @@ impl Unit {
             Unit::Us => format!("{} us", digits(value)),
             Unit::Times => format!("{value:.2}x"),
             Unit::MbPerSecond => format!("{} MB/s", digits(value)),
+            Unit::KiB => format!("{} KiB", digits(value)),
             Unit::PerSecond if value.abs() >= 1e6 => {
                 format!("{} M/s", digits(value / 1e6))
             }
@@ -172,5 +175,7 @@ mod tests {
         let rayon = Spread::of(&[197.2e6]).expect("a sample");
         assert_eq!(Unit::PerSecond.show_spread(&rayon), "197 M/s");
         assert_eq!(Unit::PerSecond.show(9750.0), "9.8 k/s");
+        assert_eq!(Unit::KiB.show(9.13), "9.13 KiB");
+        assert_eq!(Unit::KiB.show(0.457), "0.457 KiB");
     }
 }

@@ -36,6 +36,8 @@ pub enum Target {
     AtLeast(f64),
     /// The median over this many times another row's median (by id).
     TimesOther(f64, &'static str),
+    /// The median at most another row's divided by this ("a tenth of").
+    TimesBelowOther(f64, &'static str),
     /// A target with no figure to check.
     Described(&'static str),
 }
@@ -136,6 +138,7 @@ pub enum Goal {
     Below(f64),
     AtLeast(f64),
     TimesOther(f64, String),
+    TimesBelowOther(f64, String),
     Described(String),
 }
 
@@ -193,6 +196,11 @@ pub fn verdict(
             let theirs = other.figure.as_ref().ok()?.median;
             Some(median >= times * theirs)
         }
+        Goal::TimesBelowOther(times, other) => {
+            let other = all.iter().find(|m| m.id == *other)?;
+            let theirs = other.figure.as_ref().ok()?.median;
+            Some(median * times <= theirs)
+        }
         Goal::Described(_) => None,
     }
 }
@@ -209,6 +217,11 @@ fn describe(goal: &Goal, unit: Unit, all: &[MeasureFigures]) -> String {
             } else {
                 format!("≥ {times}x {name}")
             }
+        }
+        Goal::TimesBelowOther(times, other) => {
+            let name = (all.iter().find(|m| m.id == *other))
+                .map_or(other.as_str(), |m| m.what.as_str());
+            format!("≤ {name} / {times}")
         }
         Goal::Described(text) => text.clone(),
     }
@@ -757,6 +770,10 @@ mod tests {
             Some(false)
         );
         assert_eq!(verdict(Some(2e5), &times(20.0, "gone"), &all), None);
+        // "At least 20x smaller": a twentieth of the other's, or less.
+        let below = Goal::TimesBelowOther(20.0, "theirs".to_owned());
+        assert_eq!(verdict(Some(500.0), &below, &all), Some(true));
+        assert_eq!(verdict(Some(501.0), &below, &all), Some(false));
         assert_eq!(verdict(None, &Goal::Below(1.0), &all), None);
         assert_eq!(verdict(Some(0.9), &Goal::Below(1.0), &all), Some(true));
         assert_eq!(verdict(Some(1.0), &Goal::Below(1.0), &all), Some(false));

@@ -273,12 +273,13 @@ fn read_tasks(list: &[Value]) -> Result<Vec<Task>, String> {
     for task in list {
         let text = |field: &str| task[field].as_str().map(str::to_owned);
         let number = |field: &str| task[field].as_f64();
-        match (
-            text("worker"),
-            text("label"),
-            number("start_ms"),
-            number("end_ms"),
-        ) {
+        // An async task's row names the OS thread that ran it, as the
+        // terminal's timeline does ("numbers on main").
+        let worker = match (text("worker"), text("thread")) {
+            (Some(task), Some(thread)) => Some(format!("{task} on {thread}")),
+            (worker, _) => worker,
+        };
+        match (worker, text("label"), number("start_ms"), number("end_ms")) {
             (Some(worker), Some(label), Some(start_ms), Some(end_ms)) => {
                 tasks.push(Task {
                     worker,

@@ -18,7 +18,8 @@
 //! One idea per module: [`cli`] the options, `run` the run's and threads'
 //! state, `stop` the signals, `output` stdout and stderr, [`plan`] the ideal
 //! schedule, [`record`] what happened, [`summary`], [`timeline`] and
-//! [`report`] how it is shown, [`children`] child processes.
+//! [`report`] how it is shown, [`children`] child processes, [`task`]
+//! async tasks as rows of their own.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -42,6 +43,7 @@ pub mod report;
 mod run;
 mod stop;
 pub mod summary;
+pub mod task;
 pub mod timeline;
 
 use std::io;
@@ -55,6 +57,7 @@ pub use plan::Plan;
 pub use record::Recording;
 use serde_json::Value;
 pub use stop::{EXIT_INTERRUPTED, exit, on_exit, on_stop};
+pub use task::{Task, task};
 
 use run::{OPTIONS, current};
 
@@ -140,8 +143,9 @@ pub fn sleep(pause: Duration) -> bool {
 /// Sleeps like [`sleep`] (`pause` times the time scale, cut short by a
 /// stop) but opens no task on this thread: for lessons that draw their own
 /// bars with [`record_task`], so that threads spawned one after another can
-/// share a row named after what they do ("philosopher 1"). Returns `false`
-/// if a stop cut the pause short (or had already come).
+/// share a row named after what they do ("philosopher 1"), or that record
+/// waits in bulk (ten thousand threads' waits drawn as one bar). Returns
+/// `false` if a stop cut the pause short (or had already come).
 pub fn pause(pause: Duration) -> bool {
     let run = current();
     if run.stop.requested() {
@@ -149,6 +153,22 @@ pub fn pause(pause: Duration) -> bool {
     }
     let scaled = pause.mul_f64(run.options.time_scale);
     run.stop.wait_until(Instant::now() + scaled)
+}
+
+/// Opens a task as [`sleep`] does, and returns the instant at which its
+/// sleep of `pause` times the time scale ends, chained as `sleep` chains
+/// them, without sleeping: for a sleep on an async runtime's own timer
+/// (`tokio::time::sleep_until`), which leaves the thread free meanwhile.
+/// `None` after a stop.
+pub fn deadline(pause: Duration) -> Option<Instant> {
+    current().deadline(pause)
+}
+
+/// Opens a task on this thread (or in this async [`task()`]) now, if none
+/// is open and no stop came: for work that does not begin with a sleep,
+/// such as a fetch. [`say!`] or [`done`] ends it.
+pub fn begin() {
+    current().begin();
 }
 
 /// Prints `line` as the lesson's output and ends this thread's open task,

@@ -11,6 +11,10 @@ use std::time::Duration;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     workers: Vec<Vec<Duration>>,
+    /// Crowds of waits side by side: (how many, how long each).
+    crowds: Vec<(u64, Duration)>,
+    /// Plans run after this one's work, in order: see [`Plan::then`].
+    later: Vec<Plan>,
 }
 
 impl Plan {
@@ -38,28 +42,67 @@ impl Plan {
             lanes[free].push(task);
         }
         lanes.retain(|lane| !lane.is_empty());
-        Self { workers: lanes }
+        Self {
+            workers: lanes,
+            ..Self::default()
+        }
     }
 
-    /// How many tasks the plan holds.
+    /// Adds `count` waits of `pause` side by side (10 000 threads that each
+    /// sleep once, say), planned as one task: the lesson draws them as one
+    /// bar. They take one `pause` at best, and `count` of them in turn.
+    pub fn crowd(mut self, count: u64, pause: Duration) -> Self {
+        self.crowds.push((count, pause));
+        self
+    }
+
+    /// This plan's work, then `next`'s once it is all done (the parts of a
+    /// lesson that run one after another): the ideals add up, as do the
+    /// sequential times and the tasks.
+    pub fn then(mut self, next: Plan) -> Self {
+        self.later.push(next);
+        self
+    }
+
+    /// How many tasks the plan holds (a crowd is one).
     pub fn task_count(&self) -> usize {
-        self.workers.iter().map(Vec::len).sum()
+        let own =
+            self.workers.iter().map(Vec::len).sum::<usize>() + self.crowds.len();
+        own + self.later.iter().map(Plan::task_count).sum::<usize>()
     }
 
     /// The busiest worker's total: no schedule of this plan can finish sooner.
     /// `None` when the plan is empty.
     pub fn ideal(&self) -> Option<Duration> {
-        self.workers.iter().map(|w| w.iter().sum()).max()
+        let workers = self.workers.iter().map(|w| w.iter().sum());
+        let crowds = self.crowds.iter().map(|&(_, pause)| pause);
+        let own = workers.chain(crowds).max();
+        total(own, self.later.iter().map(Plan::ideal))
     }
 
     /// Every sleep one after another: the time with no concurrency at all.
     /// `None` when the plan is empty.
     pub fn sequential(&self) -> Option<Duration> {
-        if self.workers.is_empty() {
-            return None;
-        }
-        Some(self.workers.iter().flatten().sum())
+        let own = (!self.workers.is_empty() || !self.crowds.is_empty()).then(|| {
+            let crowds = self
+                .crowds
+                .iter()
+                .map(|&(n, pause)| pause.mul_f64(n as f64));
+            self.workers.iter().flatten().copied().chain(crowds).sum()
+        });
+        total(own, self.later.iter().map(Plan::sequential))
     }
+}
+
+/// The sum of the figures that exist, or `None` if none does.
+fn total(
+    first: Option<Duration>,
+    rest: impl Iterator<Item = Option<Duration>>,
+) -> Option<Duration> {
+    std::iter::once(first)
+        .chain(rest)
+        .flatten()
+        .reduce(|sum, d| sum + d)
 }
 
 #[cfg(test)]
@@ -120,6 +163,39 @@ mod tests {
         let plan = Plan::pool(8, vec![secs(1.0); 2]);
         assert_eq!(plan.ideal(), Some(secs(1.0)));
         assert_eq!(Plan::pool(0, vec![secs(1.0); 2]).ideal(), Some(secs(2.0)));
+    }
+
+    #[test]
+    fn a_crowd_takes_one_pause_and_counts_as_one_task() {
+        let plan = Plan::new().crowd(10_000, secs(1.0));
+        assert_eq!(plan.ideal(), Some(secs(1.0)));
+        assert_eq!(plan.sequential(), Some(secs(10_000.0)));
+        assert_eq!(plan.task_count(), 1);
+        // Beside a worker, the longer of the two is the ideal.
+        let both = Plan::new().worker([secs(2.0); 2]).crowd(3, secs(1.0));
+        assert_eq!(both.ideal(), Some(secs(4.0)));
+        assert_eq!(both.sequential(), Some(secs(7.0)));
+        assert_eq!(both.task_count(), 3);
+    }
+
+    #[test]
+    fn plans_one_after_another_add_up() {
+        let cell = Plan::new()
+            .worker(vec![secs(2.0); 4])
+            .worker(vec![secs(2.0); 5]);
+        let waits = Plan::new()
+            .crowd(100, secs(1.0))
+            .then(Plan::new().crowd(100, secs(1.0)));
+        let plan = cell.then(waits);
+        assert_eq!(plan.ideal(), Some(secs(12.0)));
+        assert_eq!(plan.sequential(), Some(secs(218.0)));
+        assert_eq!(plan.task_count(), 11);
+        // An empty part adds nothing; only empty parts make no plan.
+        let with_empty = Plan::new().then(Plan::pool(2, [secs(1.0); 3]));
+        assert_eq!(with_empty.ideal(), Some(secs(2.0)));
+        assert_eq!(with_empty.sequential(), Some(secs(3.0)));
+        assert_eq!(Plan::new().then(Plan::new()).ideal(), None);
+        assert_eq!(Plan::new().then(Plan::new()).sequential(), None);
     }
 
     #[test]

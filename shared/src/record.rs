@@ -22,6 +22,9 @@ pub struct Span {
     /// Whether it was lost with its worker (a child process that died or
     /// was stopped while it ran the task): it ends where the worker did.
     pub lost: bool,
+    /// For a task of an async runtime (see [`crate::task`]): the OS thread
+    /// that ran it when it ended, an index into [`Recording::task_threads`].
+    pub thread: Option<usize>,
 }
 
 /// Everything a run has recorded so far.
@@ -41,6 +44,10 @@ pub struct Recording {
     /// Rows of named threads, with the same kind of key: threads that
     /// share a name (a pool's) are numbered like the unnamed ones.
     pub named_threads: Vec<(u64, usize)>,
+    /// The OS threads that ran async tasks, each a name and a key as for
+    /// [`Recording::add_named_thread`]: [`Recording::number_threads`]
+    /// numbers the names that several threads share.
+    pub task_threads: Vec<(String, u64)>,
 }
 
 impl Recording {
@@ -102,6 +109,65 @@ impl Recording {
         for (name, group) in groups.iter().filter(|(_, group)| group.len() > 1) {
             self.number_rows(group, name);
         }
+        self.number_task_threads();
+    }
+
+    /// The index of the OS thread called `name`, with spawn key `key`, among
+    /// those that ran async tasks, adding it if it is new.
+    pub fn task_thread(&mut self, name: &str, key: u64) -> usize {
+        let known = self
+            .task_threads
+            .iter()
+            .position(|(n, k)| n == name && *k == key);
+        match known {
+            Some(index) => index,
+            None => {
+                self.task_threads.push((name.to_owned(), key));
+                self.task_threads.len() - 1
+            }
+        }
+    }
+
+    /// Names the task threads that share a name "`name` 1", "`name` 2"...
+    /// in spawn order, as rows of threads are named.
+    fn number_task_threads(&mut self) {
+        let mut names: Vec<String> = Vec::new();
+        for (name, _) in &self.task_threads {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        for name in names {
+            let mut keys: Vec<u64> = (self.task_threads.iter())
+                .filter(|(n, _)| *n == name)
+                .map(|(_, key)| *key)
+                .collect();
+            if keys.len() < 2 {
+                continue;
+            }
+            keys.sort_unstable();
+            for (n, key) in &mut self.task_threads {
+                if *n == name {
+                    let place = keys.iter().position(|k| k == key).unwrap_or(0);
+                    *n = format!("{name} {}", place + 1);
+                }
+            }
+        }
+    }
+
+    /// The OS threads that ran the async task of row `worker`, in the order
+    /// it first ended a span on each: empty for a row of a thread.
+    pub fn threads_of(&self, worker: usize) -> Vec<&str> {
+        let mut threads: Vec<&str> = Vec::new();
+        for span in self.spans.iter().filter(|s| s.worker == worker) {
+            let name = span.thread.and_then(|t| self.task_threads.get(t));
+            if let Some((name, _)) = name
+                && !threads.contains(&name.as_str())
+            {
+                threads.push(name);
+            }
+        }
+        threads
     }
 
     /// Names the rows of `threads` (spawn key, row) "`name` 1", "`name` 2",
@@ -135,6 +201,7 @@ impl Recording {
             end: None,
             finished: false,
             lost: false,
+            thread: None,
         });
         self.spans.len() - 1
     }
@@ -311,6 +378,28 @@ mod tests {
         assert!(span.lost && !span.finished, "{span:?}");
         assert_eq!((span.start, span.end), (ms(400), Some(ms(410))));
         assert_eq!(span.label, "5");
+    }
+
+    #[test]
+    fn task_threads_that_share_a_name_are_numbered_in_spawn_order() {
+        let mut rec = Recording::default();
+        let late = rec.task_thread("worker", 12);
+        let main = rec.task_thread("main", 1);
+        let early = rec.task_thread("worker", 9);
+        assert_eq!(rec.task_thread("worker", 12), late, "known: the same index");
+        let row = rec.add_row("task 1");
+        for (thread, at) in [(late, 0), (early, 10), (late, 20)] {
+            rec.add(row, "step", ms(at), ms(at + 5));
+            rec.spans.last_mut().expect("a span").thread = Some(thread);
+        }
+        rec.number_threads();
+        assert_eq!(rec.task_threads[late].0, "worker 2");
+        assert_eq!(rec.task_threads[early].0, "worker 1");
+        assert_eq!(rec.task_threads[main].0, "main", "a name used once");
+        // In the order the task first ran on each.
+        assert_eq!(rec.threads_of(row), ["worker 2", "worker 1"]);
+        let unrelated = rec.add_row("thread");
+        assert!(rec.threads_of(unrelated).is_empty());
     }
 
     #[test]

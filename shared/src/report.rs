@@ -32,6 +32,9 @@ struct Task<'a> {
     label: &'a str,
     start_ms: f64,
     end_ms: f64,
+    /// The OS thread that ran an async task: only for those.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thread: Option<&'a str>,
 }
 
 /// The whole document, pretty-printed, ending with a newline.
@@ -48,6 +51,9 @@ pub fn render<'a>(
         label: &span.label,
         start_ms: ms(span.start),
         end_ms: span.end.map_or(0.0, ms),
+        thread: (span.thread)
+            .and_then(|t| rec.task_threads.get(t))
+            .map(|(name, _)| name.as_str()),
     };
     let report = Report {
         lesson,

@@ -132,17 +132,22 @@ impl Run {
     /// Sleeps for `pause` times the time scale, opening a task on this
     /// thread if none is open; `false` if a stop cut it short.
     pub(crate) fn sleep(&self, pause: Duration) -> bool {
+        match self.deadline(pause) {
+            Some(deadline) => self.stop.wait_until(deadline),
+            None => false,
+        }
+    }
+
+    /// Opens a task on this thread if none is open, and returns when a
+    /// sleep of `pause` times the time scale that starts now should end;
+    /// `None` after a stop.
+    pub(crate) fn deadline(&self, pause: Duration) -> Option<Instant> {
         if self.stop.requested() {
-            return false;
+            return None;
         }
         let now = Instant::now();
         let (deadline, opened) = THIS_THREAD.with_borrow_mut(|this| {
-            let opened = this.open_task.is_none();
-            if opened {
-                let mut rec = self.recording();
-                let worker = this.worker(&mut rec);
-                this.open_task = Some(rec.open(worker, self.since_start(now)));
-            }
+            let opened = self.open_task(this, now);
             // Each wake-up overshoots a little (tens of microseconds, more
             // on a busy machine); counting from the previous deadline stops
             // nine sleeps from adding up nine overshoots. A longer gap is
@@ -164,7 +169,26 @@ impl Run {
         if opened && crate::children::relaying() {
             crate::children::relay::task_starts();
         }
-        self.stop.wait_until(deadline)
+        Some(deadline)
+    }
+
+    /// Opens a task on this thread now, if none is open and no stop came.
+    pub(crate) fn begin(&self) {
+        if !self.stop.requested() {
+            THIS_THREAD.with_borrow_mut(|this| self.open_task(this, Instant::now()));
+        }
+    }
+
+    /// Opens a task for `this` at `now` if none is open; returns whether
+    /// it did.
+    fn open_task(&self, this: &mut ThisThread, now: Instant) -> bool {
+        let opened = this.open_task.is_none();
+        if opened {
+            let mut rec = self.recording();
+            let worker = this.worker(&mut rec);
+            this.open_task = Some(rec.open(worker, self.since_start(now)));
+        }
+        opened
     }
 
     /// Gives this thread its row in the timeline, if it has none yet.
@@ -182,9 +206,19 @@ impl Run {
         label: &str,
         now: Duration,
     ) -> bool {
-        let open = THIS_THREAD.with_borrow_mut(|this| this.open_task.take());
+        let (open, in_task) =
+            THIS_THREAD.with_borrow_mut(|this| (this.open_task.take(), this.task));
         if let Some(task) = open {
             rec.close(task, label, now);
+            // An async task's span says which OS thread ran it.
+            if in_task {
+                let this = thread::current();
+                let name = this.name().unwrap_or("thread");
+                let index = rec.task_thread(name, spawn_order(this.id()));
+                if let Some(span) = rec.spans.get_mut(task) {
+                    span.thread = Some(index);
+                }
+            }
         }
         open.is_some()
     }
@@ -261,14 +295,17 @@ impl Run {
     }
 }
 
-/// What the kit knows about the current thread.
+/// What the kit knows about the current thread, or about an async task
+/// (see [`crate::task`]), which lends its own to the thread that polls it.
 ///
-/// Dropped when the thread ends, normally or by a panic: a task still open
-/// then is recorded as cut short where it stopped.
-struct ThisThread {
+/// Dropped when the thread ends (or the task is dropped), normally or by a
+/// panic: a task still open then is recorded as cut short where it stopped.
+pub(crate) struct ThisThread {
     worker: Option<usize>,
     open_task: Option<usize>,
     deadline: Option<Instant>,
+    /// Whether this belongs to an async task rather than to a thread.
+    task: bool,
 }
 
 impl ThisThread {
@@ -277,6 +314,17 @@ impl ThisThread {
             worker: None,
             open_task: None,
             deadline: None,
+            task: false,
+        }
+    }
+
+    /// The state of an async task whose row is `row`.
+    pub(crate) const fn for_task(row: usize) -> Self {
+        Self {
+            worker: Some(row),
+            open_task: None,
+            deadline: None,
+            task: true,
         }
     }
 
@@ -302,6 +350,12 @@ impl Drop for ThisThread {
             run.recording().abandon(task, now);
         }
     }
+}
+
+/// Swaps the calling thread's state with `other`: an async task lends its
+/// own for the time of one poll, then takes it back the same way.
+pub(crate) fn swap_this_thread(other: &mut ThisThread) {
+    THIS_THREAD.with_borrow_mut(|this| std::mem::swap(this, other));
 }
 
 /// A key that grows with each thread spawned. Thread ids are handed out by

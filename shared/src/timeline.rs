@@ -103,13 +103,35 @@ fn rows(rec: &Recording) -> Vec<Row> {
             worker += idle;
         } else {
             rows.push(Row {
-                name: rec.workers[worker].clone(),
+                name: row_name(rec, worker),
                 worker: Some(worker),
             });
             worker += 1;
         }
     }
     rows
+}
+
+/// A row's name: its worker's, and for an async task the OS threads that
+/// ran it ("numbers on main", "task 3 on worker 1+2").
+fn row_name(rec: &Recording, worker: usize) -> String {
+    let name = rec.workers[worker].clone();
+    let threads = rec.threads_of(worker);
+    if threads.is_empty() {
+        return name;
+    }
+    // "worker 1" and "worker 2" make "worker 1+2".
+    let numbered: Option<Vec<(&str, &str)>> = (threads.iter())
+        .map(|t| t.rsplit_once(' ').filter(|(_, n)| n.parse::<u64>().is_ok()))
+        .collect();
+    let ran_on = match numbered {
+        Some(parts) if parts.iter().all(|(word, _)| *word == parts[0].0) => {
+            let numbers: Vec<&str> = parts.iter().map(|(_, n)| *n).collect();
+            format!("{} {}", parts[0].0, numbers.join("+"))
+        }
+        _ => threads.join("+"),
+    };
+    format!("{name} on {ran_on}")
 }
 
 /// "worker 4" and "worker 64" make "worker 4-64"; names that are not one
@@ -447,6 +469,7 @@ mod tests {
                 end: Some(secs(2.0)),
                 finished: false,
                 lost: true,
+                thread: None,
             }],
             ..rec.clone()
         };
@@ -493,6 +516,38 @@ mod tests {
         );
         assert!(text.lines().any(|l| l == "worker 5-64  idle"), "{text}");
         assert_eq!(span_of_names("squares", "cubes"), "squares..cubes");
+    }
+
+    #[test]
+    fn a_task_row_names_the_os_threads_that_ran_it() {
+        let mut rec = Recording::default();
+        let numbers = rec.add_row("numbers");
+        let moved = rec.add_row("task 3");
+        let plain = rec.add_row("thread 1");
+        let main = rec.task_thread("main", 1);
+        let (first, second) =
+            (rec.task_thread("worker", 7), rec.task_thread("worker", 5));
+        for (row, thread, at) in [
+            (numbers, Some(main), 0.0),
+            (numbers, Some(main), 2.0),
+            (moved, Some(first), 0.0),
+            (moved, Some(second), 2.0),
+            (plain, None, 0.0),
+        ] {
+            rec.add(row, "x", secs(at), secs(at + 2.0));
+            rec.spans.last_mut().expect("a span").thread = thread;
+        }
+        rec.number_threads();
+        let text = render(&rec, secs(4.0), 80);
+        let names: Vec<&str> = (text.lines().skip(3))
+            .map(|l| l.split("  ").next().unwrap_or_default())
+            .collect();
+        // Worker 5 was spawned first: it is worker 1.
+        assert_eq!(
+            names,
+            ["numbers on main", "task 3 on worker 2+1", "thread 1"],
+            "{text}"
+        );
     }
 
     #[test]

@@ -230,7 +230,7 @@ fn scrape(url: &str, base: &Url, body: &[u8]) -> Page {
 }
 
 /// An error and its causes, "outer: inner: innermost", without repeats.
-fn chain(err: &dyn Error) -> String {
+pub fn chain(err: &dyn Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
@@ -244,7 +244,7 @@ fn chain(err: &dyn Error) -> String {
 }
 
 /// The last cause in an error's chain: the one that says what went wrong.
-fn innermost(err: &dyn Error) -> String {
+pub fn innermost(err: &dyn Error) -> String {
     let mut cause = err;
     while let Some(next) = cause.source() {
         cause = next;
