@@ -11,6 +11,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     workers: Vec<Vec<Duration>>,
+    /// For a pool, how many workers it has, busy or not.
+    pool_size: Option<usize>,
 }
 
 impl Plan {
@@ -38,7 +40,16 @@ impl Plan {
             lanes[free].push(task);
         }
         lanes.retain(|lane| !lane.is_empty());
-        Self { workers: lanes }
+        Self {
+            workers: lanes,
+            pool_size: Some(workers),
+        }
+    }
+
+    /// For a plan made by [`Plan::pool`], the pool's size: the timeline
+    /// shows that many workers, idle ones included.
+    pub fn pool_size(&self) -> Option<usize> {
+        self.pool_size
     }
 
     /// How many tasks the plan holds.
@@ -119,6 +130,8 @@ mod tests {
     fn a_pool_larger_than_the_work_has_idle_workers() {
         let plan = Plan::pool(8, vec![secs(1.0); 2]);
         assert_eq!(plan.ideal(), Some(secs(1.0)));
+        assert_eq!(plan.pool_size(), Some(8));
+        assert_eq!(Plan::new().worker([secs(1.0)]).pool_size(), None);
         assert_eq!(Plan::pool(0, vec![secs(1.0); 2]).ideal(), Some(secs(2.0)));
     }
 
