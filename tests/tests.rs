@@ -17,4 +17,5 @@ mod lesson_07;
 mod lesson_08;
 mod plain;
 mod procs;
+mod refusals;
 mod stops;
