@@ -366,11 +366,9 @@ mod tests {
 
     #[test]
     fn a_refused_thread_in_a_crate_is_one_failure_not_a_panic() {
-        let refused = catch_refusal("the test's threads", || {
-            // What threadpool does with a refusal from the system.
-            let spawned: io::Result<()> = Err(io::Error::from_raw_os_error(11));
-            spawned.unwrap();
-        });
+        // What threadpool does with a refusal from the system: unwraps it.
+        let refusal = || -> io::Result<()> { Err(io::Error::from_raw_os_error(11)) };
+        let refused = catch_refusal("the test's threads", || refusal().unwrap());
         assert!(refused.is_none());
         let errors = current().recording().errors.clone();
         assert!(

@@ -550,19 +550,19 @@ mod tests {
         let pid = child.pid();
         // Hold the lock the Ctrl-C kill takes, as if it were signalling now.
         let held = live();
-        let waiter = std::thread::spawn(move || child.wait().map(|s| s.success()));
+        let waiter = thread::spawn(move || child.wait().map(|s| s.success()));
         // The child exits at once and becomes a zombie; while the lock is
         // held it must stay one: reaped, its PID could go to a stranger
         // that the kill would then hit.
         let began = Instant::now();
         while state(pid) != Some('Z') {
             assert!(began.elapsed() < Duration::from_secs(5), "never exited");
-            std::thread::yield_now();
+            thread::yield_now();
         }
         let watch = Instant::now();
         while watch.elapsed() < Duration::from_millis(200) {
             assert_eq!(state(pid), Some('Z'), "reaped while the kill list was held");
-            std::thread::yield_now();
+            thread::yield_now();
         }
         drop(held);
         assert_eq!(waiter.join().expect("the waiter").ok(), Some(true));
@@ -584,7 +584,7 @@ mod tests {
         let pid = child.pid();
         let stop = Stop::default();
         let began = Instant::now();
-        let status = std::thread::scope(|scope| {
+        let status = thread::scope(|scope| {
             // The stop comes only once the parent has reaped the child (its
             // PID is gone from /proc): after it saw the death, as when its
             // own signal handler runs late.
@@ -594,7 +594,7 @@ mod tests {
                         began.elapsed() < Duration::from_secs(30),
                         "never reaped"
                     );
-                    std::thread::yield_now();
+                    thread::yield_now();
                 }
                 stop.raise();
                 stop.wake_all();
