@@ -184,6 +184,58 @@ mod tests {
         }
     }
 
+    /// Set in the process the test below starts: it is the one refused.
+    const REFUSED: &str = "LESSON_05_TEST_REFUSED_THREADS";
+
+    /// A thread the system refuses part way through: the ways that start
+    /// their threads together give up, instead of leaving the threads
+    /// already started waiting at a barrier for ever. The refusal is real:
+    /// the test runs again in a process of its own, under a limit on its
+    /// address space with each thread's stack made 256 MiB, so that a few
+    /// threads start and the next cannot.
+    #[test]
+    fn a_refused_thread_leaves_no_one_waiting_at_the_barrier() {
+        use std::process::{Command, Stdio};
+        use std::time::{Duration, Instant};
+
+        let name =
+            "threads::tests::a_refused_thread_leaves_no_one_waiting_at_the_barrier";
+        if std::env::var_os(REFUSED).is_some() {
+            assert_eq!(racy(64, 1000), None);
+            assert_eq!(batched_mutex(64, 1000, 100), None);
+            return;
+        }
+        let stack: u64 = 256 << 20;
+        // Room for the test program and six stacks; 64 never fit.
+        let limit_kib = ((160 << 20) + 6 * stack) >> 10;
+        let exe = std::env::current_exe().expect("the test binary");
+        let mut refused = Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v {limit_kib} && exec \"$0\" \"$@\""))
+            .arg(exe)
+            .args(["--exact", name, "--test-threads=1"])
+            .env(REFUSED, "1")
+            .env("RUST_MIN_STACK", stack.to_string())
+            .env("MALLOC_ARENA_MAX", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sh starts");
+        let began = Instant::now();
+        let status = loop {
+            if let Some(status) = refused.try_wait().expect("a status") {
+                break status;
+            }
+            if began.elapsed() > Duration::from_secs(30) {
+                let _ = refused.kill();
+                let _ = refused.wait();
+                panic!("threads still waiting 30 s after a refusal");
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        assert!(status.success(), "the refused run: {status}");
+    }
+
     #[test]
     fn the_racy_way_never_counts_more_than_it_was_given() {
         for (threads, increments) in [(1, 1000), (4, 10_000)] {
