@@ -405,28 +405,40 @@ fn a_process_stopped_from_outside_is_given_up_on_not_waited_for() {
 /// and the count is still exact.
 #[test]
 fn a_signal_during_the_wait_for_the_file_lock_loses_nothing() {
-    let args = [
-        "--json",
-        "--increments",
-        "100000",
-        "--long-increments",
-        "10",
-    ];
+    let increments = 200_000;
+    let each = increments.to_string();
+    let args = ["--json", "--increments", &each, "--long-increments", "10"];
     let (lesson, children) = start_counting(&args);
-    // Four processes share one lock: each spends most of its time waiting
-    // for it, so one of the four signals lands in that wait.
+    // Each process once (a second SIGSEGV would kill it), as it waits for
+    // the lock: its wait channel says so.
+    // One that has ended (it failed, or finished) is left alone.
     for &child in &children {
-        send(child, Signal::SIGSEGV);
+        let began = Instant::now();
+        while procs::alive(child) && !waits_for_a_file_lock(child) {
+            assert!(
+                began.elapsed() < Duration::from_secs(30),
+                "{child} never waited for the lock"
+            );
+            std::thread::yield_now();
+        }
+        if procs::alive(child) {
+            send(child, Signal::SIGSEGV);
+        }
     }
     let pid = lesson.pid;
     let run = lesson.finish_within(Duration::from_secs(60));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let report = Report::parse(&run.stdout);
-    assert_eq!(
-        methods(&report)["File::lock, read, write"].value,
-        4 * 100_000
-    );
+    let value = methods(&report)["File::lock, read, write"].value;
+    assert_eq!(value, 4 * increments);
     procs::assert_none_left(pid, &children);
+}
+
+/// Whether process `pid` is waiting for a file lock (`flock`), as its wait
+/// channel in `/proc` says.
+fn waits_for_a_file_lock(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/wchan"))
+        .is_ok_and(|wchan| wchan.contains("lock_inode_wait"))
 }
 
 /// A temporary directory with no room left: the counter files cannot be
