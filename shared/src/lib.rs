@@ -11,9 +11,13 @@
 //!   timeline at the end, or one JSON document with `--json`;
 //! - stopping: the first Ctrl-C (or SIGTERM, SIGHUP) stops new work and cuts
 //!   sleeps short, the summary and timeline show what finished, and the exit
-//!   status is 130; a second press exits at once;
+//!   status is 130; a second press exits at once, and so does a stopped
+//!   lesson whose output nobody reads;
 //! - a closed stdout (`| head -3`) ends the lesson quietly, and a closed
-//!   stderr loses messages, never the lesson.
+//!   stderr loses messages, never the lesson;
+//! - threads: [`spawn`] and [`spawn_scoped`] report a thread the system
+//!   refuses as one line instead of a panic, and [`catch_refusal`] does the
+//!   same for a crate that panics on one.
 //!
 //! One idea per module: [`cli`] the options, `run` the run's and threads'
 //! state, `stop` the signals, `output` stdout and stderr, [`plan`] the ideal
