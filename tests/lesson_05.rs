@@ -5,7 +5,7 @@
 //! each thread's lines; bad values are usage errors.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
@@ -434,6 +434,20 @@ fn a_signal_during_the_wait_for_the_file_lock_loses_nothing() {
     procs::assert_none_left(pid, &children);
 }
 
+/// A file or directory a test made, removed when dropped: when the test
+/// passes and when it fails.
+struct Removed(PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        if self.0.is_dir() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        } else {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
 /// Whether process `pid` is waiting for a file lock (`flock`), as its wait
 /// channel in `/proc` says.
 fn waits_for_a_file_lock(pid: u32) -> bool {
@@ -460,6 +474,9 @@ fn a_full_temporary_directory_is_one_line_per_way_not_sigbus() {
     let dir = std::env::temp_dir()
         .join(format!("lesson-tests-{}-full", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a mount point");
+    // Dropped once the lesson has ended, whatever the test found: removed
+    // while the lesson ran, the mount point would take its tmpfs with it.
+    let _removed = Removed(dir.clone());
     let mut command =
         util::command(&bin(LESSON), &["--long-increments", "10", "--no-timeline"]);
     command.env("TMPDIR", &dir);
@@ -483,16 +500,12 @@ fn a_full_temporary_directory_is_one_line_per_way_not_sigbus() {
     }
     let child = match command.spawn() {
         Err(err) if err.raw_os_error() == Some(nix::libc::EPERM) => {
-            let _ = std::fs::remove_dir(&dir);
             eprintln!("skipped: no mount namespace here ({err})");
             return;
         }
         spawned => spawned.expect("the lesson starts"),
     };
     let ended = util::wait_within(child, Duration::from_secs(30));
-    // Only now: removed while the lesson ran, the mount point would take
-    // the lesson's tmpfs with it.
-    let _ = std::fs::remove_dir(&dir);
     let run: util::Run = ended.expect("the lesson ends").into();
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     for word in ["SIGBUS", "ended before", "panicked at"] {
@@ -519,6 +532,7 @@ fn a_mapped_role_refuses_a_file_too_short_for_the_counter() {
     let file = std::env::temp_dir()
         .join(format!("lesson-tests-{}-empty", std::process::id()));
     std::fs::write(&file, b"").expect("an empty file");
+    let _removed = Removed(file.clone());
     let path = file.to_str().expect("a UTF-8 path");
     for role in ["mapped-atomic", "unlocked"] {
         let args = ["--role", role, "--counter-file", path, "--each", "5"];
@@ -532,7 +546,6 @@ fn a_mapped_role_refuses_a_file_too_short_for_the_counter() {
             )
         );
     }
-    let _ = std::fs::remove_file(&file);
 }
 
 /// A run killed by a signal nothing can catch in time (SIGKILL, SIGQUIT)
@@ -549,18 +562,15 @@ fn directories_left_by_runs_that_are_gone_are_removed_at_the_next_start() {
     let stale = temp.join(format!("lesson-05-{gone}-123"));
     // This test's own PID is alive: its directory is some run's, going on.
     let live = temp.join(format!("lesson-05-{}-456", std::process::id()));
+    let _removed = [Removed(stale.clone()), Removed(live.clone())];
     for dir in [&stale, &live] {
         std::fs::create_dir_all(dir).expect("a directory");
         std::fs::write(dir.join("counter-file-lock"), [0; 8]).expect("a counter");
     }
     let run = util::run(&bin(LESSON), &["--long-increments", "10", "--no-timeline"]);
-    let stale_left = stale.exists();
-    let live_left = live.exists();
-    let _ = std::fs::remove_dir_all(&stale);
-    let _ = std::fs::remove_dir_all(&live);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(!stale_left, "{} was left", stale.display());
-    assert!(live_left, "{} was removed", live.display());
+    assert!(!stale.exists(), "{} was left", stale.display());
+    assert!(live.exists(), "{} was removed", live.display());
 }
 
 /// The print demo's lines as (thread, number), in the order printed.
