@@ -1,6 +1,7 @@
 //! What every lesson does through the kit, tried on lessons 00 and 01:
 //! argument errors, `--no-timeline`, a closed stdout, and Ctrl-C.
 
+use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
@@ -9,14 +10,12 @@ use crate::util::{self, Interrupted, Running, bin};
 
 #[test]
 fn bad_time_scales_exit_2_naming_the_option() {
-    for bad in ["-1", "0", "NaN", "inf", "abc", "", "1e308"] {
+    for bad in ["-1", "0", "NaN", "inf", "abc", "", "1e308", "-inf", "-x"] {
         let run = util::run(&bin("lesson-00-sequential"), &["--time-scale", bad]);
         assert_eq!(run.code, Some(2), "--time-scale {bad:?}: {}", run.stderr);
-        assert!(
-            run.stderr.contains("--time-scale"),
-            "{bad:?}: {}",
-            run.stderr
-        );
+        // clap's message about the value: "-inf" is not taken for flags.
+        let invalid = format!("invalid value '{bad}' for '--time-scale");
+        assert!(run.stderr.contains(&invalid), "{bad:?}: {}", run.stderr);
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
         assert!(run.stdout.is_empty(), "{bad:?} printed {}", run.stdout);
     }
@@ -38,6 +37,22 @@ fn the_time_scale_can_come_from_the_environment() {
     let bad = with_scale("fast");
     assert_eq!(bad.code, Some(2));
     assert!(bad.stderr.contains("--time-scale"), "{}", bad.stderr);
+
+    // Not text at all: the message names the variable, which the learner
+    // may not know is set.
+    let mut command = util::command(&lesson, &["--json"]);
+    command.env("LESSON_TIME_SCALE", std::ffi::OsStr::from_bytes(b"\xff"));
+    let bad = util::run_command(command);
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("invalid value for LESSON_TIME_SCALE"),
+        "{}",
+        bad.stderr
+    );
+    // Given on the command line too, the option wins and the run goes on.
+    let mut command = util::command(&lesson, &["--json", "--time-scale", "0.001"]);
+    command.env("LESSON_TIME_SCALE", std::ffi::OsStr::from_bytes(b"\xff"));
+    assert_eq!(util::run_command(command).code, Some(0));
 
     // An empty variable is unset: the default scale 1, not an error. The
     // run is stopped at its first line, 2 s in.
@@ -71,6 +86,25 @@ fn help_lists_the_shared_options() {
         );
     }
     assert!(run.stdout.contains("lesson-01-threads"), "{}", run.stdout);
+}
+
+/// Help that cannot be written is a failure, not a silent success.
+#[test]
+fn help_that_cannot_be_written_exits_1() {
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let mut command = util::command(&bin("lesson-01-threads"), &["--help"]);
+    command.stdout(full);
+    let run = util::run_command(command);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write the output: No space left"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -150,6 +150,37 @@ fn a_failing_child_is_reported_and_the_other_finishes() {
     procs::assert_none_left(pid, &[]);
 }
 
+/// `kill -STOP` of one child: the lesson must not wait for it for ever.
+/// Left stopped for a second, it is killed and reaped, one line says so,
+/// and the other child's results all arrive.
+#[test]
+fn a_child_stopped_from_outside_is_given_up_on_not_waited_for() {
+    let mut lesson = Running::start(&bin(LESSON), &["--time-scale", "0.2"]);
+    // The cubes child names its PID in its first line.
+    let cubes = std::iter::from_fn(|| lesson.next_line())
+        .find(|line| line.starts_with("cubes: pid "))
+        .and_then(|line| pids_in(&line).first().copied())
+        .expect("the cubes child's PID");
+    let raw = nix::unistd::Pid::from_raw(i32::try_from(cubes).expect("a pid"));
+    nix::sys::signal::kill(raw, Signal::SIGSTOP).expect("the child is stopped");
+    let pid = lesson.pid;
+    // The squares take 1 s at this scale; the stopped child costs 1 s more.
+    let run = lesson.finish_within(std::time::Duration::from_secs(10));
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "lesson-02-processes: process 2 (cubes): stopped from outside (SIGSTOP) \
+         and left stopped for 1 s: killed"
+    );
+    let printed: Vec<String> = run.stdout.lines().map(str::to_owned).collect();
+    let got: Vec<String> = (printed.iter())
+        .filter(|l| l.starts_with("Square: "))
+        .cloned()
+        .collect();
+    assert_lines_eq(&squares(), &got);
+    procs::assert_none_left(pid, &[cubes]);
+}
+
 #[test]
 fn a_bad_child_name_is_a_usage_error() {
     let run = util::run(&bin(LESSON), &["--fail-child", "quartics"]);

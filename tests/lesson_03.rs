@@ -192,7 +192,8 @@ fn check_panic_task(task: usize, extra: &[&str]) -> (util::Report, Vec<String>) 
     assert_eq!(
         lines.pop().as_deref(),
         Some(
-            "panic_count() = 1: the pool replaced the thread it lost and ran one more job"
+            "jobs that panicked: 1; the pool still ran one more job (it replaces \
+             a thread it loses)"
         )
     );
     // Twelve tasks still take the plan's five rounds, and no longer.
@@ -236,27 +237,35 @@ fn a_panicking_task_does_not_hang_as_completed_either() {
 #[test]
 fn a_panic_in_the_last_task_is_still_counted() {
     // The last task's panic is the last thing that happens: the collector
-    // is done as soon as its Sender is dropped, before the pool has
-    // counted the panic, and must wait for the count.
+    // is done as soon as its Sender is dropped, a moment before threadpool
+    // counts the panic itself. The lesson's count, from the channel, must
+    // not miss it, at a scale where the pool's own count often would.
     for extra in [&[][..], &["--as-completed"]] {
         let (_, lines) = check_panic_task(13, extra);
         util::assert_same_lines(&lines_without(13), &lines);
+    }
+    for _ in 0..10 {
+        let args = ["--time-scale", "0.001", "--panic-task", "13"];
+        let (report, stderr) = run_lesson(&args, 1);
+        assert_eq!(report.doc["panic_count"], 1, "{stderr}");
     }
 }
 
 #[test]
 fn bad_options_are_usage_errors_naming_the_option() {
     let cases = [
-        ("--workers", ["0", "65", "three", "-1"]),
-        ("--panic-task", ["0", "14", "five", "-1"]),
-        ("--slow-task", ["0", "14", "one", "-3"]),
+        ("--workers", ["0", "65", "three", "-1", "-inf"]),
+        ("--panic-task", ["0", "14", "five", "-1", "-x"]),
+        ("--slow-task", ["0", "14", "one", "-3", "-inf"]),
     ];
     for (option, values) in cases {
         for bad in values {
             let run = util::run(&bin(LESSON), &[option, bad]);
             assert_eq!(run.code, Some(2), "{option} {bad}: {}", run.stderr);
+            // clap's message for the value, not "unexpected argument '-i'".
+            let invalid = format!("invalid value '{bad}' for '{option}");
             assert!(
-                run.stderr.contains(option),
+                run.stderr.contains(&invalid),
                 "{option} {bad}: {}",
                 run.stderr
             );
@@ -278,6 +287,25 @@ fn the_timeline_has_a_row_per_pool_thread() {
     assert_eq!(rows.len(), 3, "{}", run.stdout);
     let bars: usize = rows.iter().map(|r| r.matches('[').count()).sum();
     assert_eq!(bars, NUMBERS.len(), "{}", run.stdout);
+}
+
+/// A pool larger than the work: every thread takes one task, and the seven
+/// that get none still show, on one line, as lesson 07's idle workers do.
+#[test]
+fn idle_pool_threads_share_one_line_of_the_timeline() {
+    let args = ["--time-scale", &scale(), "--workers", "20"];
+    let run = Running::start(&bin(LESSON), &args).finish_within(LIMIT);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows: Vec<&str> = (run.stdout.lines())
+        .filter(|l| l.starts_with("pool thread "))
+        .collect();
+    let busy: Vec<String> = (1..=13).map(|n| format!("pool thread {n} ")).collect();
+    for (row, name) in rows.iter().zip(&busy) {
+        assert!(row.starts_with(name.as_str()), "{}", run.stdout);
+        assert_eq!(row.matches('[').count(), 1, "{}", run.stdout);
+    }
+    assert_eq!(rows.len(), 14, "{}", run.stdout);
+    assert_eq!(rows[13], "pool thread 14-20  idle", "{}", run.stdout);
 }
 
 /// Starts the lesson at full time, waits for its first result (1 s in),

@@ -5,7 +5,7 @@
 //! each thread's lines; bad values are usage errors.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
@@ -318,13 +318,259 @@ fn a_closed_stdout_ends_the_lesson_and_removes_its_temporary_directory() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(!run.stderr.contains("panicked at"), "{}", run.stderr);
     procs::assert_none_left(pid, &[]);
+    let left = remove_runs_directories(pid);
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// Removes what the run with PID `pid` left in the temporary directory,
+/// and returns the names: a test that finds litter fails without leaving
+/// it behind for the next.
+fn remove_runs_directories(pid: u32) -> Vec<String> {
     let prefix = format!("lesson-05-{pid}-");
-    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+    let temp = std::env::temp_dir();
+    let left: Vec<String> = std::fs::read_dir(&temp)
         .expect("the temporary directory")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.starts_with(&prefix))
         .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
+    for name in &left {
+        let _ = std::fs::remove_dir_all(temp.join(name));
+    }
+    left
+}
+
+/// Starts the lesson with `args` and waits until its four counting
+/// processes have started and are past their first step, where each
+/// blocks the stop signals; returns the lesson and their PIDs.
+fn start_counting(args: &[&str]) -> (Running, Vec<u32>) {
+    let lesson = Running::start(&bin(LESSON), args);
+    let began = Instant::now();
+    let mut children = procs::started_by(lesson.pid);
+    while children.len() < 4 || !children.iter().all(|&c| blocks_sigint(c)) {
+        assert!(
+            began.elapsed() < Duration::from_secs(60),
+            "the processes never started: {children:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        children = procs::started_by(lesson.pid);
+    }
+    (lesson, children)
+}
+
+fn send(pid: u32, signal: Signal) {
+    let raw = nix::unistd::Pid::from_raw(i32::try_from(pid).expect("a pid"));
+    nix::sys::signal::kill(raw, signal).expect("the signal is sent");
+}
+
+/// `kill -STOP` of a counting process (which may hold the file lock, so
+/// that the others wait for it too): it is given up on after a second,
+/// killed and reaped, one line says so, and the other ways still run.
+#[test]
+fn a_process_stopped_from_outside_is_given_up_on_not_waited_for() {
+    let args = [
+        "--json",
+        "--increments",
+        "300000",
+        "--long-increments",
+        "10",
+    ];
+    let (lesson, children) = start_counting(&args);
+    send(children[0], Signal::SIGSTOP);
+    let pid = lesson.pid;
+    let run = lesson.finish_within(Duration::from_secs(60));
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let report = Report::parse(&run.stdout);
+    let errors = util::strings(&report.doc["errors"]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].ends_with(
+            "stopped from outside (SIGSTOP) and left stopped for 1 s: killed"
+        ),
+        "{errors:?}"
+    );
+    // The file-lock count is lost with the process; the mapped ways ran.
+    let methods = methods(&report);
+    assert!(
+        !methods.contains_key("File::lock, read, write"),
+        "{methods:?}"
+    );
+    assert_eq!(methods["mapped AtomicU64"].value, 4 * 300_000);
+    procs::assert_none_left(pid, &children);
+    assert_temp_dir_gone(&report);
+}
+
+/// A SIGSEGV sent from outside interrupts a process waiting for the file
+/// lock: Rust's handler takes the signal (it looks for stack overflows), and
+/// the wait returns EINTR. That is no failure: the lock is waited for again,
+/// and the count is still exact.
+#[test]
+fn a_signal_during_the_wait_for_the_file_lock_loses_nothing() {
+    let increments = 200_000;
+    let each = increments.to_string();
+    let args = ["--json", "--increments", &each, "--long-increments", "10"];
+    let (lesson, children) = start_counting(&args);
+    // Each process once (a second SIGSEGV would kill it), as it waits for
+    // the lock: its wait channel says so.
+    // One that has ended (it failed, or finished) is left alone.
+    for &child in &children {
+        let began = Instant::now();
+        while procs::alive(child) && !waits_for_a_file_lock(child) {
+            assert!(
+                began.elapsed() < Duration::from_secs(30),
+                "{child} never waited for the lock"
+            );
+            std::thread::yield_now();
+        }
+        if procs::alive(child) {
+            send(child, Signal::SIGSEGV);
+        }
+    }
+    let pid = lesson.pid;
+    let run = lesson.finish_within(Duration::from_secs(60));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let report = Report::parse(&run.stdout);
+    let value = methods(&report)["File::lock, read, write"].value;
+    assert_eq!(value, 4 * increments);
+    procs::assert_none_left(pid, &children);
+}
+
+/// A file or directory a test made, removed when dropped: when the test
+/// passes and when it fails.
+struct Removed(PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        if self.0.is_dir() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        } else {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+/// Whether process `pid` is waiting for a file lock (`flock`), as its wait
+/// channel in `/proc` says.
+fn waits_for_a_file_lock(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/wchan"))
+        .is_ok_and(|wchan| wchan.contains("lock_inode_wait"))
+}
+
+/// A temporary directory with no room left: the counter files cannot be
+/// written, and each way that needs one says so in one line that names the
+/// cause, instead of its processes dying of SIGBUS (the first store to a
+/// file that was only sized finds no room for the page).
+///
+/// The directory is a tiny tmpfs mounted in a mount namespace of the
+/// lesson's own, already full: it vanishes with the lesson. Making one
+/// needs CAP_SYS_ADMIN; where it is refused, the test says so and passes.
+#[test]
+fn a_full_temporary_directory_is_one_line_per_way_not_sigbus() {
+    use nix::fcntl::{OFlag, open};
+    use nix::mount::{MsFlags, mount};
+    use nix::sched::{CloneFlags, unshare};
+    use nix::sys::stat::Mode;
+    use std::os::unix::process::CommandExt;
+
+    let dir = std::env::temp_dir()
+        .join(format!("lesson-tests-{}-full", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a mount point");
+    // Dropped once the lesson has ended, whatever the test found: removed
+    // while the lesson ran, the mount point would take its tmpfs with it.
+    let _removed = Removed(dir.clone());
+    let mut command =
+        util::command(&bin(LESSON), &["--long-increments", "10", "--no-timeline"]);
+    command.env("TMPDIR", &dir);
+    let (point, fill) = (dir.clone(), dir.join("fill"));
+    // SAFETY: between fork and exec only async-signal-safe calls may run:
+    // these are system calls, and nix passes paths this short on the stack.
+    #[allow(unsafe_code)]
+    unsafe {
+        command.pre_exec(move || {
+            let private = MsFlags::MS_REC | MsFlags::MS_PRIVATE;
+            unshare(CloneFlags::CLONE_NEWNS)?;
+            mount(None::<&str>, "/", None::<&str>, private, None::<&str>)?;
+            let size = Some("size=4k");
+            mount(Some("tmpfs"), &point, Some("tmpfs"), MsFlags::empty(), size)?;
+            // One page, taken: the next write finds no room.
+            let flags = OFlag::O_CREAT | OFlag::O_WRONLY;
+            let fd = open(&fill, flags, Mode::from_bits_truncate(0o600))?;
+            nix::unistd::write(&fd, &[0; 4096])?;
+            Ok(())
+        });
+    }
+    let child = match command.spawn() {
+        Err(err) if err.raw_os_error() == Some(nix::libc::EPERM) => {
+            eprintln!("skipped: no mount namespace here ({err})");
+            return;
+        }
+        spawned => spawned.expect("the lesson starts"),
+    };
+    let ended = util::wait_within(child, Duration::from_secs(30));
+    let run: util::Run = ended.expect("the lesson ends").into();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    for word in ["SIGBUS", "ended before", "panicked at"] {
+        assert!(!run.stderr.contains(word), "{}", run.stderr);
+    }
+    let full: Vec<&str> = (run.stderr.lines())
+        .filter(|line| line.contains("No space left on device"))
+        .collect();
+    assert_eq!(full.len(), 3, "{}", run.stderr);
+    for (line, way) in full.iter().zip(["file-lock", "mapped-atomic", "unlocked"]) {
+        let named = format!(
+            "lesson-05-locked-counter: {way}: cannot make the counter file "
+        );
+        assert!(line.starts_with(&named), "{}", run.stderr);
+    }
+    // The threads' ways are no files: they counted as ever.
+    assert!(run.stdout.contains("Arc<Mutex<u64>>"), "{}", run.stdout);
+}
+
+/// The hidden role on a file shorter than the counter: one line and exit
+/// 1, not a death by SIGBUS at the first touch of the mapping.
+#[test]
+fn a_mapped_role_refuses_a_file_too_short_for_the_counter() {
+    let file = std::env::temp_dir()
+        .join(format!("lesson-tests-{}-empty", std::process::id()));
+    std::fs::write(&file, b"").expect("an empty file");
+    let _removed = Removed(file.clone());
+    let path = file.to_str().expect("a UTF-8 path");
+    for role in ["mapped-atomic", "unlocked"] {
+        let args = ["--role", role, "--counter-file", path, "--each", "5"];
+        let run = util::run(&bin(LESSON), &args);
+        assert_eq!(run.code, Some(1), "{role}: {}", run.stderr);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "lesson-05-locked-counter: {role} process: the counter file is \
+                 shorter than 8 bytes\n"
+            )
+        );
+    }
+}
+
+/// A run killed by a signal nothing can catch in time (SIGKILL, SIGQUIT)
+/// leaves its directory behind; the next run removes it, and only the
+/// directories of runs whose process is gone.
+#[test]
+fn directories_left_by_runs_that_are_gone_are_removed_at_the_next_start() {
+    let temp = std::env::temp_dir();
+    // A PID that no process has now: a child's, once it is reaped.
+    let gone = std::process::Command::new("true")
+        .spawn()
+        .and_then(|mut child| child.wait().map(|_| child.id()))
+        .expect("true runs");
+    let stale = temp.join(format!("lesson-05-{gone}-123"));
+    // This test's own PID is alive: its directory is some run's, going on.
+    let live = temp.join(format!("lesson-05-{}-456", std::process::id()));
+    let _removed = [Removed(stale.clone()), Removed(live.clone())];
+    for dir in [&stale, &live] {
+        std::fs::create_dir_all(dir).expect("a directory");
+        std::fs::write(dir.join("counter-file-lock"), [0; 8]).expect("a counter");
+    }
+    let run = util::run(&bin(LESSON), &["--long-increments", "10", "--no-timeline"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!stale.exists(), "{} was left", stale.display());
+    assert!(live.exists(), "{} was removed", live.display());
 }
 
 /// The print demo's lines as (thread, number), in the order printed.

@@ -3,14 +3,14 @@
 //! time near the pool's ideal, and the sequential time with `--hold-lock`;
 //! the plain and crossbeam examples; bad values and Ctrl-C.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nix::sys::signal::Signal;
 
+use crate::plain::{self, Plain};
 use crate::procs;
 use crate::util::{
     Report, Running, SCALE, TOLERANCE_MS, assert_lines_eq, assert_same_lines, bin,
-    example,
 };
 
 const LESSON: &str = "lesson-07-queue";
@@ -234,33 +234,16 @@ fn bad_values_are_usage_errors_naming_the_option() {
     }
 }
 
-/// Runs an example, at most [`LIMIT`]; returns its lines and how long it
-/// took.
-fn run_example(name: &str) -> (Vec<String>, Duration) {
-    // The path first: the first call builds the examples, not to be timed.
-    let program = example(name);
-    let began = Instant::now();
-    let run = Running::start(&program, &[]).finish_within(LIMIT);
-    let took = began.elapsed();
-    assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
-    (run.stdout.lines().map(str::to_owned).collect(), took)
-}
-
-/// The examples run at full time: 10 items of 200 ms on 4 threads take 3
-/// rounds, 600 ms, where one thread would take 2 s.
-fn check_example(name: &str) {
-    let (lines, took) = run_example(name);
-    assert_same_lines(&processed(10), &lines);
-    let took = took.as_secs_f64() * 1e3;
-    assert!(took >= 3.0 * WORK_MS, "{name} took {took} ms");
-    // Half way to the sequential 2 s: a wide margin, and still proof that
-    // the threads shared the work.
-    assert!(took < 1300.0, "{name} took {took} ms");
-}
-
+/// The crossbeam example, as the plain one: every item once, the time
+/// scale taken from `LESSON_TIME_SCALE`, and its time, three rounds, on its
+/// last line.
 #[test]
 fn the_crossbeam_example_prints_every_item_once_in_three_rounds() {
-    check_example("crossbeam");
+    plain::check(&Plain {
+        name: "crossbeam",
+        groups: (0..10).map(|n| vec![format!("Processed {n}")]).collect(),
+        ideal_ms: 3.0 * WORK_MS,
+    });
 }
 
 #[test]

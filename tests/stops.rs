@@ -135,6 +135,112 @@ fn a_stop_works_when_stderr_cannot_be_written() {
     procs::assert_stops_cleanly(lesson, &children, Signal::SIGINT);
 }
 
+/// Waits until a thread of process `pid` is blocked writing to a pipe
+/// (`pipe_write` in its wait channel), for at most 10 s.
+fn wait_until_blocked_on_a_pipe(pid: u32) {
+    let began = std::time::Instant::now();
+    let blocked = || {
+        let tasks = fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten();
+        tasks.flatten().any(|task| {
+            fs::read_to_string(task.path().join("wchan"))
+                .is_ok_and(|wchan| wchan.contains("pipe_write"))
+        })
+    };
+    while !blocked() {
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "{pid} never blocked on its pipe"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Starts `lesson` with `args` in a process group of its own, its stdout
+/// and stderr as given; returns it once one of its threads is blocked
+/// writing to a pipe nobody reads.
+fn start_blocked(
+    lesson: &str,
+    args: &[&str],
+    stdout: Stdio,
+    stderr: Stdio,
+) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let mut command = util::command(&bin(lesson), args);
+    command.stdout(stdout).stderr(stderr).process_group(0);
+    let child = command.spawn().expect("the lesson starts");
+    wait_until_blocked_on_a_pipe(child.id());
+    child
+}
+
+/// A stdout that nobody reads (a pipe to a reader that stopped reading):
+/// the lesson is stuck at its next line. One Ctrl-C must still end it,
+/// with 130, soon after: the kit gives up on output that no longer moves.
+#[test]
+fn a_stop_ends_a_lesson_whose_stdout_nobody_reads() {
+    let (_unread, full) = full_pipe();
+    let lesson = start_blocked(
+        "lesson-00-sequential",
+        &["--time-scale", "0.001"],
+        full,
+        dev_full(),
+    );
+    let pid = lesson.id();
+    let raw = Pid::from_raw(i32::try_from(pid).expect("a pid"));
+    signal::killpg(raw, Signal::SIGINT).expect("the signal is sent");
+    // The kit waits 2 s for the output to move.
+    let out = util::wait_within(lesson, Duration::from_secs(8))
+        .expect("no exit after one Ctrl-C, its stdout not read");
+    assert_eq!(out.status.code(), Some(130));
+}
+
+/// The same with stderr: the lesson's main thread is stuck writing a
+/// notice (the pool's, about a task that keeps killing its worker), and
+/// the stop's own notice cannot be written either. The first signal still
+/// ends the lesson, its workers killed.
+#[test]
+fn a_stop_ends_a_lesson_whose_stderr_nobody_reads() {
+    let (_unread, full) = full_pipe();
+    let lesson = start_blocked(
+        "lesson-04-processpool",
+        &["--time-scale", "0.05", "--poison-task", "1", "--json"],
+        Stdio::null(),
+        full,
+    );
+    let pid = lesson.id();
+    let children = started_by(pid);
+    let raw = Pid::from_raw(i32::try_from(pid).expect("a pid"));
+    signal::killpg(raw, Signal::SIGINT).expect("the signal is sent");
+    let out = util::wait_within(lesson, Duration::from_secs(8))
+        .expect("no exit after one Ctrl-C, its stderr not read");
+    assert_eq!(out.status.code(), Some(130));
+    assert_none_left(pid, &children);
+}
+
+/// A second press must quit at once even when stderr blocks: the signal
+/// handler may not be the one stuck writing the first press's notice.
+/// `ignores_stop` keeps working after the first press, so only the second
+/// can end it.
+#[test]
+fn a_second_press_quits_at_once_when_stderr_is_not_read() {
+    let (_unread, full) = full_pipe();
+    let mut running =
+        Running::start_with_stderr(&example("ignores_stop"), &[], full);
+    let first = running.next_line().expect("a first line");
+    assert!(first.ends_with("stop requested: false"), "{first}");
+    let raw = Pid::from_raw(i32::try_from(running.pid).expect("a pid"));
+    signal::killpg(raw, Signal::SIGINT).expect("the first press");
+    let next = running.next_line().expect("the work goes on");
+    assert!(next.ends_with("stop requested: true"), "{next}");
+    // A new press, not the same one: the window for "sent together" is
+    // 300 ms from when the first was handled, before `next`.
+    std::thread::sleep(Duration::from_millis(400));
+    let stopped =
+        running.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1));
+    assert_eq!(stopped.code, Some(130));
+}
+
 /// The PIDs of the `count` children the lesson `parent` starts, once all
 /// have started (they start within milliseconds; 5 s is a hang).
 fn wait_for_children(parent: u32, count: usize) -> Vec<u32> {

@@ -19,4 +19,5 @@ mod lesson_09;
 mod lesson_10;
 mod plain;
 mod procs;
+mod refusals;
 mod stops;

@@ -1,6 +1,8 @@
 //! The options every lesson takes, parsed with clap so that a bad value gets
 //! a clear message naming the option and exit status 2.
 
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser};
 
 /// Options shared by every lesson.
@@ -56,16 +58,59 @@ pub(crate) fn parse<A: Args>(name: &str, about: &str) -> (Common, A) {
         .name(name.to_owned())
         .bin_name(name.to_owned())
         .about(about_text(about))
-        .after_help(chapter_text(name));
+        .after_help(chapter_text(name))
+        // A value that starts with '-' ("-inf", "-1") is still the value of
+        // the option before it, which then refuses it with clap's "invalid
+        // value" message naming the option; otherwise clap would read
+        // "-inf" as the flags -i, -n and -f, and complain about those.
+        .mut_args(|arg| {
+            let takes_a_value = arg.get_action().takes_values();
+            if arg.get_long().is_some() && takes_a_value {
+                arg.allow_hyphen_values(true)
+            } else {
+                arg
+            }
+        });
+    let from_env = std::env::var_os(TIME_SCALE_ENV);
+    // Not text at all: clap would only say "invalid UTF-8 was detected",
+    // without naming the variable. Left to the check below.
+    let not_text = from_env.as_ref().is_some_and(|v| v.to_str().is_none());
     // An empty variable is taken as unset, as shells and most tools do.
-    if std::env::var_os(TIME_SCALE_ENV)
-        .is_some_and(|v| v.to_string_lossy().trim().is_empty())
-    {
+    let empty = from_env.is_some_and(|v| v.to_string_lossy().trim().is_empty());
+    if not_text || empty {
         command = command.mut_arg("time_scale", |arg| arg.env(None));
     }
-    let cli = Cli::<A>::from_arg_matches(&command.get_matches())
-        .unwrap_or_else(|err| err.exit());
+    let matches = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .unwrap_or_else(|err| exit_with(&err));
+    if not_text
+        && matches.value_source("time_scale") != Some(ValueSource::CommandLine)
+    {
+        let message = format!(
+            "invalid value for {TIME_SCALE_ENV} in the environment: it is not \
+             valid UTF-8 (unset it, or give --time-scale S)"
+        );
+        exit_with(
+            &clap::Error::raw(ErrorKind::InvalidUtf8, message).format(&mut command),
+        );
+    }
+    let cli =
+        Cli::<A>::from_arg_matches(&matches).unwrap_or_else(|err| exit_with(&err));
     (cli.common, cli.lesson)
+}
+
+/// Prints clap's message (the help, or an error) and exits: 0 after the
+/// help, 2 after an error. Where clap would exit 0 without a word when the
+/// help cannot be written (`--help >/dev/full`), this says so and exits 1.
+fn exit_with(err: &clap::Error) -> ! {
+    let printed = err.print();
+    // The help goes to stdout; an error message to stderr, where a failed
+    // write changes nothing: the status still says "usage error".
+    if let (Err(why), false) = (printed, err.use_stderr()) {
+        crate::output::warn(format_args!("cannot write the output: {why}"));
+        std::process::exit(1);
+    }
+    std::process::exit(err.exit_code())
 }
 
 /// The variable that sets the time scale when `--time-scale` is not given.

@@ -11,9 +11,13 @@
 //!   timeline at the end, or one JSON document with `--json`;
 //! - stopping: the first Ctrl-C (or SIGTERM, SIGHUP) stops new work and cuts
 //!   sleeps short, the summary and timeline show what finished, and the exit
-//!   status is 130; a second press exits at once;
+//!   status is 130; a second press exits at once, and so does a stopped
+//!   lesson whose output nobody reads;
 //! - a closed stdout (`| head -3`) ends the lesson quietly, and a closed
-//!   stderr loses messages, never the lesson.
+//!   stderr loses messages, never the lesson;
+//! - threads: [`spawn`] and [`spawn_scoped`] report a thread the system
+//!   refuses as one line instead of a panic, and [`catch_refusal`] does the
+//!   same for a crate that panics on one.
 //!
 //! One idea per module: [`cli`] the options, `run` the run's and threads'
 //! state, `stop` the signals, `output` stdout and stderr, [`plan`] the ideal
@@ -47,8 +51,9 @@ pub mod task;
 pub mod timeline;
 
 use std::io;
+use std::panic;
 use std::process::ExitCode;
-use std::sync::PoisonError;
+use std::sync::{Arc, PoisonError};
 use std::thread::{self, JoinHandle, Scope, ScopedJoinHandle};
 use std::time::{Duration, Instant};
 
@@ -183,6 +188,7 @@ pub fn say(line: String) {
     // Holding stdout while recording keeps the printed order and `lines`
     // the same; the recording's lock is let go before writing, so a slow
     // reader of stdout does not hold up the sleepers, which need it.
+    let _writing = output::Writing::begin();
     let mut stdout = io::stdout().lock();
     let ended_a_task = {
         let mut rec = run.recording();
@@ -244,6 +250,53 @@ fn started<H>(what: &str, spawned: io::Result<H>) -> Option<H> {
     spawned
         .map_err(|err| fail(format!("cannot start {what}: {err}")))
         .ok()
+}
+
+/// Runs `start`, which starts threads through a crate that panics when the
+/// system refuses one (`threadpool`'s builder unwraps what
+/// `thread::Builder::spawn` returns), and reports such a panic as
+/// [`spawn`] reports a refusal: one line, "cannot start {what}: {error}",
+/// exit status 1, and `None`. Any other panic is printed as usual and goes
+/// on unwinding.
+pub fn catch_refusal<T>(what: &str, start: impl FnOnce() -> T) -> Option<T> {
+    type Hook = Box<dyn Fn(&panic::PanicHookInfo<'_>) + Send + Sync>;
+    // The panic hook prints a panic before it unwinds: it must keep quiet
+    // about a refusal, and only about that.
+    let previous: Arc<Hook> = Arc::new(panic::take_hook());
+    let others = Arc::clone(&previous);
+    panic::set_hook(Box::new(move |info| {
+        if info.payload_as_str().and_then(refusal_in).is_none() {
+            others(info);
+        }
+    }));
+    let started = panic::catch_unwind(panic::AssertUnwindSafe(start));
+    drop(panic::take_hook());
+    match Arc::try_unwrap(previous) {
+        Ok(hook) => panic::set_hook(hook),
+        Err(shared) => panic::set_hook(Box::new(move |info| shared(info))),
+    }
+    let payload = match started {
+        Ok(value) => return Some(value),
+        Err(payload) => payload,
+    };
+    let text = (payload.downcast_ref::<String>().map(String::as_str))
+        .or_else(|| payload.downcast_ref::<&str>().copied());
+    match text.and_then(refusal_in) {
+        Some(err) => {
+            fail(format!("cannot start {what}: {err}"));
+            None
+        }
+        None => panic::resume_unwind(payload),
+    }
+}
+
+/// The system's error in a panic's message about a refused thread: the
+/// `Debug` form of an `io::Error` from the system, `Os { code: 11, ... }`,
+/// which `unwrap` and std's `thread::spawn` put in their messages.
+fn refusal_in(message: &str) -> Option<io::Error> {
+    let (_, after) = message.split_once("Os { code: ")?;
+    let digits = after.split(|c: char| !c.is_ascii_digit()).next()?;
+    Some(io::Error::from_raw_os_error(digits.parse().ok()?))
 }
 
 /// Prints a notice on stderr, prefixed with the lesson's name, without
@@ -384,5 +437,36 @@ mod tests {
             .expect("its row");
         assert!(line.trim_end().ends_with('>'), "{drawn}");
         assert!(drawn.contains("a task that did not finish"), "{drawn}");
+    }
+
+    #[test]
+    fn a_refusal_is_read_from_a_panic_message() {
+        let unwrapped = "called `Result::unwrap()` on an `Err` value: Os { code: \
+                         11, kind: WouldBlock, message: \"Resource temporarily \
+                         unavailable\" }";
+        let err = refusal_in(unwrapped).expect("a refusal");
+        assert_eq!(err.raw_os_error(), Some(11));
+        assert!(refusal_in("index out of bounds: the len is 3").is_none());
+        assert!(refusal_in("Os { code: x }").is_none());
+    }
+
+    #[test]
+    fn a_refused_thread_in_a_crate_is_one_failure_not_a_panic() {
+        // What threadpool does with a refusal from the system: unwraps it.
+        let refusal = || -> io::Result<()> { Err(io::Error::from_raw_os_error(11)) };
+        let refused = catch_refusal("the test's threads", || refusal().unwrap());
+        assert!(refused.is_none());
+        let errors = current().recording().errors.clone();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("cannot start the test's threads: ")
+                    && e.contains("os error 11")),
+            "{errors:?}"
+        );
+        assert_eq!(catch_refusal("nothing", || 7), Some(7));
+        // Any other panic goes on.
+        let other = panic::catch_unwind(|| catch_refusal("x", || panic!("a bug")));
+        assert!(other.is_err());
     }
 }

@@ -15,6 +15,8 @@ pub struct Plan {
     crowds: Vec<(u64, Duration)>,
     /// Plans run after this one's work, in order: see [`Plan::then`].
     later: Vec<Plan>,
+    /// For a pool, how many workers it has, busy or not.
+    pool_size: Option<usize>,
 }
 
 impl Plan {
@@ -44,8 +46,15 @@ impl Plan {
         lanes.retain(|lane| !lane.is_empty());
         Self {
             workers: lanes,
+            pool_size: Some(workers),
             ..Self::default()
         }
+    }
+
+    /// For a plan made by [`Plan::pool`], the pool's size: the timeline
+    /// shows that many workers, idle ones included.
+    pub fn pool_size(&self) -> Option<usize> {
+        self.pool_size
     }
 
     /// Adds `count` waits of `pause` side by side (10 000 threads that each
@@ -162,6 +171,8 @@ mod tests {
     fn a_pool_larger_than_the_work_has_idle_workers() {
         let plan = Plan::pool(8, vec![secs(1.0); 2]);
         assert_eq!(plan.ideal(), Some(secs(1.0)));
+        assert_eq!(plan.pool_size(), Some(8));
+        assert_eq!(Plan::new().worker([secs(1.0)]).pool_size(), None);
         assert_eq!(Plan::pool(0, vec![secs(1.0); 2]).ideal(), Some(secs(2.0)));
     }
 

@@ -192,6 +192,44 @@ impl Recording {
         }
     }
 
+    /// Gives a pool of `size` threads all its rows, once the threads are
+    /// numbered: where the threads' rows of one kind ("pool thread 1",
+    /// "pool thread 2"...: the kind with the most) are fewer than `size`,
+    /// adds the missing ones after them, numbered on, without tasks. A pool
+    /// thread that never ran a task never recorded anything, yet it was
+    /// there, idle: the timeline shows it (idle rows side by side share one
+    /// line). Rows of other workers (child processes, which a pool may
+    /// never have started) are left as they are.
+    pub fn fill_pool(&mut self, size: usize) {
+        let numbered = |name: &str| {
+            let (kind, number) = name.rsplit_once(' ')?;
+            Some((kind.to_owned(), number.parse::<u64>().ok()?))
+        };
+        // The threads' kind with the most rows.
+        let threads = self.unnamed_threads.iter().chain(&self.named_threads);
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for (kind, _) in threads.filter_map(|&(_, row)| numbered(&self.workers[row]))
+        {
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, rows)) => *rows += 1,
+                None => kinds.push((kind, 1)),
+            }
+        }
+        let Some((kind, _)) = kinds.into_iter().max_by_key(|&(_, rows)| rows) else {
+            return;
+        };
+        // Its rows so far, those added before included, and their highest
+        // number.
+        let numbers: Vec<u64> = (self.workers.iter().filter_map(|w| numbered(w)))
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, number)| number)
+            .collect();
+        let highest = numbers.iter().copied().max().unwrap_or(0);
+        for n in (highest + 1..).take(size.saturating_sub(numbers.len())) {
+            self.add_row(&format!("{kind} {n}"));
+        }
+    }
+
     /// Opens a task span for `worker` and returns its index.
     pub fn open(&mut self, worker: usize, start: Duration) -> usize {
         self.spans.push(Span {
@@ -366,6 +404,33 @@ mod tests {
         let mut rec = Recording::default();
         assert_ne!(rec.add_row("worker"), rec.add_row("worker"));
         assert_eq!(rec.workers.len(), 2);
+    }
+
+    #[test]
+    fn a_pool_gets_a_row_for_each_worker_that_never_ran_a_task() {
+        let mut rec = Recording::default();
+        rec.add_named_thread("main", 1);
+        for key in [4, 2, 3] {
+            let row = rec.add_named_thread("pool thread", key);
+            rec.add(row, "Number :1", ms(0), ms(100));
+        }
+        rec.number_threads();
+        rec.fill_pool(6);
+        assert_eq!(
+            rec.workers[4..],
+            ["pool thread 4", "pool thread 5", "pool thread 6"]
+        );
+        assert_eq!(rec.spans.len(), 3, "no task for the idle rows");
+        // A full pool (or one that replaced a worker) gets nothing more.
+        let before = rec.workers.clone();
+        rec.fill_pool(6);
+        rec.fill_pool(2);
+        assert_eq!(rec.workers, before);
+        // Rows of workers that are not threads may never have started.
+        let mut processes = Recording::default();
+        processes.worker("worker 1");
+        processes.fill_pool(3);
+        assert_eq!(processes.workers, ["worker 1"]);
     }
 
     #[test]

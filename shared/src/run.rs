@@ -233,6 +233,9 @@ impl Run {
         let mut rec = self.recording().clone();
         rec.number_threads();
         let plan = self.plan.get().cloned().unwrap_or_default();
+        if let Some(size) = plan.pool_size() {
+            rec.fill_pool(size);
+        }
         let scale = self.options.time_scale;
         let facts = Facts {
             elapsed,

@@ -6,12 +6,20 @@
 //! deliberate press quits at once. Signals that arrive together are one
 //! request: `timeout` signals the lesson and then its whole process group,
 //! so the lesson sees SIGTERM twice within microseconds.
+//!
+//! Output must not stand in the way. The handler never writes itself: its
+//! notices are written by threads of their own, so that a stderr nobody
+//! reads cannot keep it from the next signal. And once a stop has come, a
+//! watchdog ends the lesson (130, the exit hooks run) if its output stops
+//! moving: a stdout or stderr that nobody reads would otherwise hold the
+//! lesson for ever at its next line.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
+use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::output::warn;
+use crate::output::{self, warn};
 
 /// Exit status after a stop, as shells report a death by SIGINT (128 + 2).
 pub const EXIT_INTERRUPTED: u8 = 130;
@@ -20,6 +28,18 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 /// same request (one `timeout`, one `kill` to a group), not a second press:
 /// nobody presses Ctrl-C twice within a third of a second on purpose.
 const SAME_REQUEST: Duration = Duration::from_millis(300);
+
+/// How long the handler waits for "stopped at once" to be written before
+/// it quits anyway.
+const LAST_WORD: Duration = Duration::from_millis(100);
+
+/// After a stop, output that has not moved for this long, with a write
+/// waiting, is output nobody reads: the watchdog ends the lesson. A
+/// lesson that stops cleanly writes its summary within milliseconds.
+const STUCK_OUTPUT: Duration = Duration::from_secs(2);
+
+/// How often the watchdog looks.
+const WATCH_EVERY: Duration = Duration::from_millis(50);
 
 type Hook = Box<dyn Fn() + Send + Sync>;
 
@@ -64,6 +84,8 @@ pub(crate) struct Stop {
     /// When the first signal had been handled: the start of the window in
     /// which another signal belongs to the same request.
     handled: Mutex<Option<Instant>>,
+    /// Whether the stop's notice is out (written, or given up on).
+    said: AtomicBool,
 }
 
 /// What to do about a signal.
@@ -132,25 +154,24 @@ impl Stop {
 
     fn mark_handled(&self, at: Instant) {
         *self.handled.lock().unwrap_or_else(PoisonError::into_inner) = Some(at);
+    }
+
+    /// The stop's notice is out.
+    fn mark_said(&self) {
+        self.said.store(true, Ordering::SeqCst);
         // Under the sleepers' lock, so that a waiter in `wait_handled`
         // cannot miss it between its check and its wait.
         let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         self.wake.notify_all();
     }
 
-    /// After a stop, waits at most `limit` for the handler to have said so
-    /// on stderr, so that its message comes before the summary and is not
-    /// lost when the lesson ends first. A stderr that blocks costs `limit`.
+    /// After a stop, waits at most `limit` for the stop's notice to be out
+    /// on stderr, so that it comes before the summary and is not lost when
+    /// the lesson ends first. A stderr that blocks costs `limit`.
     pub(crate) fn wait_handled(&self, limit: Duration) {
         let deadline = Instant::now() + limit;
         let mut guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        while self.requested()
-            && self
-                .handled
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .is_none()
-        {
+        while self.requested() && !self.said.load(Ordering::SeqCst) {
             let now = Instant::now();
             if now >= deadline {
                 return;
@@ -162,31 +183,75 @@ impl Stop {
         }
     }
 
-    /// Handles one stop signal.
-    fn on_signal(&self) {
+    /// Handles one stop signal. It never writes, and so never blocks on
+    /// output: ctrlc calls it for one signal after another, and a handler
+    /// stuck on a full stderr would never see the next.
+    fn on_signal(&'static self) {
         match self.classify(Instant::now()) {
             Action::Stop => {
-                // Stop the work first: if the message below cannot be
-                // written, the children are stopped and the sleepers woken
-                // all the same.
                 run_hooks(&STOP_HOOKS);
                 self.wake_all();
+                self.mark_handled(Instant::now());
                 // ctrlc does not say which signal came: name every one it
                 // catches rather than a key nobody may have pressed.
-                warn(
-                    "stopping on a stop signal (Ctrl-C, SIGTERM or SIGHUP); \
-                     press Ctrl-C again to quit at once",
-                );
-                self.mark_handled(Instant::now());
+                let notice = "stopping on a stop signal (Ctrl-C, SIGTERM or \
+                              SIGHUP); press Ctrl-C again to quit at once";
+                let spawned = thread::Builder::new()
+                    .name("stop notice".to_owned())
+                    .spawn(move || {
+                        warn(notice);
+                        self.mark_said();
+                    });
+                if spawned.is_err() {
+                    self.mark_said(); // no thread to write it: not said
+                }
+                watch_the_output();
             }
             Action::SameRequest => {}
-            Action::QuitNow => {
-                run_hooks(&EXIT_HOOKS);
-                warn("stopped at once");
-                std::process::exit(i32::from(EXIT_INTERRUPTED));
-            }
+            Action::QuitNow => quit_at_once("stopped at once"),
         }
     }
+}
+
+/// Ends the process now with status 130, after the [`on_exit`] hooks and
+/// a notice that may take [`LAST_WORD`] at most.
+fn quit_at_once(notice: &str) -> ! {
+    run_hooks(&EXIT_HOOKS);
+    output::warn_within(notice.to_owned(), LAST_WORD);
+    std::process::exit(i32::from(EXIT_INTERRUPTED))
+}
+
+/// Starts the watchdog of a stopped lesson: if a write of its output waits
+/// for [`STUCK_OUTPUT`] without any write ending meanwhile, nobody reads
+/// that output, and the lesson would wait at its next line for ever (a
+/// pipe to a reader that has stopped reading). The watchdog then quits as
+/// a second Ctrl-C would. Time the whole process spent stopped (Ctrl-Z)
+/// does not count: the watchdog sees it as a gap between two looks.
+fn watch_the_output() {
+    let watching = thread::Builder::new()
+        .name("stop watchdog".to_owned())
+        .spawn(|| {
+            let mut last = (output::progress().0, Instant::now());
+            let mut looked = Instant::now();
+            loop {
+                thread::sleep(WATCH_EVERY);
+                let now = Instant::now();
+                let (ended, under_way) = output::progress();
+                // Writes ended since the last change, none waiting, or a
+                // gap in which the process was stopped: output is moving.
+                let gap = now.saturating_duration_since(looked);
+                if ended != last.0 || !under_way || gap > WATCH_EVERY * 10 {
+                    last = (ended, now);
+                }
+                looked = now;
+                if now.saturating_duration_since(last.1) >= STUCK_OUTPUT {
+                    quit_at_once("stopped: the output is not being read");
+                }
+            }
+        });
+    // No thread for the watchdog: the stop goes on without it, and a
+    // second Ctrl-C still quits at once.
+    drop(watching);
 }
 
 /// How long [`install`] waits at most for ctrlc's thread to be ready.
@@ -244,7 +309,7 @@ fn wait_until_asleep(id: u32, name: &str, limit: Duration) -> bool {
             return false;
         }
         // Not ready yet: let it run, on this core if it has no other.
-        std::thread::yield_now();
+        thread::yield_now();
     }
 }
 
@@ -304,12 +369,14 @@ mod tests {
         // A stop whose message is out: no wait either.
         assert_eq!(stop.classify(Instant::now()), Action::Stop);
         stop.mark_handled(Instant::now());
+        stop.mark_said();
         stop.wait_handled(limit);
         assert!(began.elapsed() < limit, "waited for a message already out");
         // A stop whose message never comes (a stderr that blocks): the
         // wait ends at its limit.
         let stuck = Stop::default();
         assert_eq!(stuck.classify(Instant::now()), Action::Stop);
+        stuck.mark_handled(Instant::now());
         let short = Duration::from_millis(30);
         let began = Instant::now();
         stuck.wait_handled(short);

@@ -79,8 +79,16 @@ fn start_children(failing: Option<Role>) -> Vec<Child> {
         // A std `Command`; the kit's `Child` prints the child's lines.
         let command = children::command_for_self(args);
         match command.and_then(|command| Child::spawn_relayed(&name, command)) {
-            Ok(child) => running.push(child),
-            Err(err) => lesson_kit::fail(format!("cannot start {name}: {err}")),
+            Ok(child) => {
+                // Stopped from outside (`kill -STOP`) and left so, it is
+                // killed after a second instead of waited for for ever.
+                child.give_up_when_stopped();
+                running.push(child);
+            }
+            Err(err) => {
+                lesson_kit::fail(format!("{name}: {err}"));
+                break; // what the system refused once, it refuses again
+            }
         }
     }
     running

@@ -9,13 +9,12 @@
 //! thread takes the next task the moment it is free.
 //!
 //! Each result travels back on a channel whose sending half the job owns:
-//! the nearest std equivalent of Python's `concurrent.futures.Future`
-//! (Rust's own `Future` is the async kind, another thing altogether).
-//! `--panic-task 5` makes task 5 panic: its sender
-//! is dropped unsent, the collector reports the missing result instead of
-//! waiting for ever, the other 12 arrive, and the pool replaces the thread
-//! it lost. `--slow-task N` makes one task take 3 s; `--workers N` resizes
-//! the pool.
+//! the channel's receiving half is the nearest std equivalent of Python's
+//! `concurrent.futures.Future` (Rust's own `Future` trait is the async
+//! kind). `--panic-task 5` makes task 5 panic: its sender is dropped
+//! unsent, the collector reports the missing result instead of waiting for
+//! ever, the other 12 arrive, and the pool replaces the thread it lost.
+//! `--slow-task N` makes one task take 3 s; `--workers N` resizes the pool.
 
 mod args;
 mod tasks;
@@ -62,24 +61,30 @@ fn main() -> ExitCode {
     report_panics_in_one_line();
 
     lesson_kit::run!(plan, || {
-        let pool = start_pool(workers);
-        if args.as_completed {
-            as_completed(&pool, &tasks);
+        let Some(pool) = start_pool(workers) else {
+            return; // no pool, no tasks: the run ends, reporting the failure
+        };
+        let panicked = if args.as_completed {
+            as_completed(&pool, &tasks)
         } else {
-            map(&pool, &tasks);
-        }
-        after_panics(&pool);
+            map(&pool, &tasks)
+        };
+        after_panics(&pool, panicked);
     })
 }
 
 // ANCHOR: pool
 /// A pool of `workers` threads, started now, each waiting for a job. They
 /// share one name; the timeline numbers them: pool thread 1, 2, 3.
-fn start_pool(workers: usize) -> ThreadPool {
-    threadpool::Builder::new()
-        .num_threads(workers)
-        .thread_name("pool thread".to_owned())
-        .build()
+fn start_pool(workers: usize) -> Option<ThreadPool> {
+    // threadpool panics if the system refuses it a thread; the kit turns
+    // that panic into one line ("cannot start the pool's threads: ...").
+    lesson_kit::catch_refusal("the pool's threads", || {
+        threadpool::Builder::new()
+            .num_threads(workers)
+            .thread_name("pool thread".to_owned())
+            .build()
+    })
 }
 // ANCHOR_END: pool
 
@@ -87,8 +92,8 @@ fn start_pool(workers: usize) -> ThreadPool {
 /// `executor.map`: submit every task, then print the results in input
 /// order. Each task has a channel of its own: the job keeps the `Sender`,
 /// and the `Receiver`, which plays the part of Python's future, is read
-/// in turn.
-fn map(pool: &ThreadPool, tasks: &[Task]) {
+/// in turn. Returns how many jobs panicked.
+fn map(pool: &ThreadPool, tasks: &[Task]) -> usize {
     let futures: Vec<Receiver<String>> = tasks
         .iter()
         .map(|&task| {
@@ -104,20 +109,26 @@ fn map(pool: &ThreadPool, tasks: &[Task]) {
             future
         })
         .collect();
+    let mut panicked = 0;
     for (&task, future) in tasks.iter().zip(futures) {
         // Waits for this task alone. Err: its Sender was dropped unsent.
         match future.recv() {
             Ok(line) => say!("{line}"),
-            Err(_) => no_result(task),
+            Err(_) => {
+                no_result(task);
+                panicked += 1;
+            }
         }
     }
+    panicked
 }
 // ANCHOR_END: map
 
 // ANCHOR: as_completed
 /// `submit` + `as_completed`: every job sends on one shared channel, and
-/// the results are printed in the order they arrive.
-fn as_completed(pool: &ThreadPool, tasks: &[Task]) {
+/// the results are printed in the order they arrive. Returns how many jobs
+/// panicked.
+fn as_completed(pool: &ThreadPool, tasks: &[Task]) -> usize {
     let (results, arrivals) = mpsc::channel();
     for &task in tasks {
         // Each job owns a clone of the Sender: one more sender alive.
@@ -136,9 +147,15 @@ fn as_completed(pool: &ThreadPool, tasks: &[Task]) {
         say!("{line}");
         answered[index - 1] = true;
     }
-    for &task in tasks.iter().filter(|task| !answered[task.index - 1]) {
+    let unanswered: Vec<Task> = tasks
+        .iter()
+        .copied()
+        .filter(|task| !answered[task.index - 1])
+        .collect();
+    for &task in &unanswered {
         no_result(task);
     }
+    unanswered.len()
 }
 // ANCHOR_END: as_completed
 
@@ -154,15 +171,17 @@ fn no_result(task: Task) {
 }
 
 // ANCHOR: after_panics
-/// After a panic: threadpool counted it and started a thread in place of
-/// the one that died; one more job shows the pool still takes work.
-fn after_panics(pool: &ThreadPool) {
-    // A dying thread counts its panic after its job's Sender is dropped,
-    // so the collector can be done first: wait for the pool to be idle.
-    pool.join();
-    let panics = pool.panic_count();
-    lesson_kit::fact("panic_count", panics);
-    if panics == 0 {
+/// After a panic: the pool starts a thread in place of the one that died;
+/// one more job shows that it still takes work. `panicked` is the count of
+/// jobs whose Sender was dropped unsent, which the collector has seen
+/// itself: certain, where threadpool's own `panic_count()` is raised by
+/// the dying thread a moment after its Sender is dropped.
+fn after_panics(pool: &ThreadPool, panicked: usize) {
+    if lesson_kit::stopped() {
+        return; // after Ctrl-C a missing result is no panic
+    }
+    lesson_kit::fact("panic_count", panicked);
+    if panicked == 0 {
         return;
     }
     let (reply, answer) = mpsc::channel();
@@ -171,8 +190,8 @@ fn after_panics(pool: &ThreadPool) {
     });
     match answer.recv() {
         Ok(()) => say!(
-            "panic_count() = {panics}: the pool replaced the thread it lost \
-             and ran one more job"
+            "jobs that panicked: {panicked}; the pool still ran one more job \
+             (it replaces a thread it loses)"
         ),
         Err(_) => lesson_kit::fail("the pool ran no job after the panic"),
     }

@@ -27,7 +27,10 @@
 //!
 //! Workers start on demand, as Python's pool starts them: the first when
 //! the pool is made (so that a command that cannot start is reported at
-//! once), the others when a task is waiting and no worker is free.
+//! once), the others when a task is waiting and no worker is free. A worker
+//! that cannot be started later (the system refuses the process, or the
+//! thread that reads it) is one failure, reported once: the pool goes on
+//! with the workers it has and starts no more.
 //!
 //! A worker holds one task at a time unless [`Pool::set_in_flight`] says
 //! more: for tasks of seconds one is right (a task queued behind a slow one
@@ -115,6 +118,8 @@ pub struct Pool<Q, R> {
     events: Receiver<Event>,
     pids: Vec<u32>,
     recovered: Vec<String>,
+    /// Whether a worker could not be started: the pool starts no more.
+    full: bool,
     /// The time deadlines are kept in: the lesson's, less its stops.
     clock: RunningClock,
 }
@@ -148,14 +153,16 @@ impl Ticks {
 }
 
 impl RunningClock {
-    fn start() -> Self {
+    /// Starts the clock and its thread; `Err` if the system refuses the
+    /// thread, without which a long wait would look like a stop.
+    fn start() -> io::Result<Self> {
         let ticks = Arc::new(Mutex::new(Ticks {
             last: Instant::now(),
             stopped: Duration::ZERO,
         }));
         let weak = Arc::downgrade(&ticks);
         // The thread ends with the pool: it holds only a weak reference.
-        thread::spawn(move || {
+        let ticking = thread::Builder::new().spawn(move || {
             loop {
                 thread::sleep(TICK);
                 let Some(ticks) = weak.upgrade() else { break };
@@ -165,7 +172,13 @@ impl RunningClock {
                     .note(Instant::now());
             }
         });
-        Self { ticks }
+        ticking.map_err(|err| {
+            io::Error::new(
+                err.kind(),
+                format!("cannot start its clock thread: {err}"),
+            )
+        })?;
+        Ok(Self { ticks })
     }
 
     /// The lesson's time so far, less the time it was stopped.
@@ -248,7 +261,8 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             events,
             pids: Vec::new(),
             recovered: Vec::new(),
-            clock: RunningClock::start(),
+            full: false,
+            clock: RunningClock::start()?,
         };
         // Present, if empty, in every run's JSON document.
         lesson_kit::fact("recovered", Vec::<String>::new());
@@ -384,12 +398,17 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
                 .map(|(at, worker)| (at, worker.held.is_empty()));
             let at = match least {
                 Some((at, true)) => at,
-                _ if self.workers.len() < self.size => {
+                _ if self.workers.len() < self.size && !self.full => {
                     // The tasks already given go out first: a worker's start
                     // takes a millisecond, which they need not wait for.
                     self.write_outboxes();
                     if let Err(err) = self.start_worker() {
-                        self.notice(format!("cannot start a worker: {err}"));
+                        self.full = true;
+                        let left = self.workers.len();
+                        lesson_kit::fail(format!(
+                            "{err}; the pool goes on with {left} of {} workers",
+                            self.size
+                        ));
                         if self.workers.is_empty() {
                             self.give_up_all(&err.to_string());
                         }
@@ -398,6 +417,11 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
                     self.workers.len() - 1
                 }
                 Some((at, false)) => at,
+                None if self.workers.is_empty() => {
+                    // No worker left, and none may be started.
+                    self.give_up_all("no worker was left to run it");
+                    break;
+                }
                 None => break,
             };
             self.send_next_task(at);
@@ -465,17 +489,21 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
         }
     }
 
+    /// Starts the next worker; `Err` says which and why not.
     fn start_worker(&mut self) -> io::Result<()> {
-        let mut command = (self.spawn)()?;
-        command.stdin(Stdio::piped()).stdout(Stdio::piped());
         self.started += 1;
-        let id = self.started;
-        let mut child = Child::spawn(&format!("worker {id}"), command)?;
+        let (id, name) = (self.started, format!("worker {}", self.started));
+        let named =
+            |err: io::Error| io::Error::new(err.kind(), format!("{name}: {err}"));
+        let mut command = (self.spawn)().map_err(named)?;
+        command.stdin(Stdio::piped()).stdout(Stdio::piped());
+        let mut child = Child::spawn(&name, command).map_err(named)?;
         let stdout = child.take_stdout();
         let sender = self.sender.clone();
         // `move`: the thread owns the pipe and its own sender of the
-        // channel, and lives as long as the worker's stdout.
-        thread::spawn(move || {
+        // channel, and lives as long as the worker's stdout. If the system
+        // refuses it, `child` is dropped: the worker is killed and reaped.
+        let reading = thread::Builder::new().spawn(move || {
             if let Some(stdout) = stdout {
                 // A failed send means the pool is gone: stop reading.
                 children::read_lines(stdout, |line| {
@@ -484,6 +512,12 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             }
             let _ = sender.send(Event::Closed(id));
         });
+        reading.map_err(|err| {
+            named(io::Error::new(
+                err.kind(),
+                format!("cannot start the thread that reads it: {err}"),
+            ))
+        })?;
         self.pids.push(child.pid());
         lesson_kit::fact("worker_pids", self.pids.clone());
         self.workers.push(Worker {
@@ -890,6 +924,28 @@ mod tests {
             // One notice, for the task that was running; none for the others.
             assert_eq!(pool.recovered.len(), 1, "{:?}", pool.recovered);
             assert!(pool.recovered[0].contains("task 2 (number 20) was lost"));
+        });
+    }
+
+    #[test]
+    fn tasks_held_behind_a_crash_go_back_in_their_order() {
+        within_limit(|| {
+            // As above, read as they complete: the worker's replacement runs
+            // task 2 again, then 3, 4 and 5 in the order they were
+            // submitted, not reversed by their trip back to the queue.
+            let mut pool = pool_of(
+                1,
+                r#"while read word task try n; do
+                     if [ "$task" = 2 ] && [ "$try" = 1 ]; then kill -9 $$; fi
+                     echo "done $task ok $n"
+                   done"#,
+            );
+            pool.set_in_flight(5);
+            let order: Vec<usize> = pool
+                .as_completed_after(&[10, 20, 30, 40, 50])
+                .map(|done| done.task)
+                .collect();
+            assert_eq!(order, [1, 2, 3, 4, 5]);
         });
     }
 

@@ -86,7 +86,13 @@ fn start_together() -> io::Result<()> {
 /// `File::lock`, an `flock` on Unix), held while this process reads the
 /// counter and writes it back plus 1. Another process's `lock()` waits.
 fn add_one_under_file_lock(file: &File) -> io::Result<()> {
-    file.lock()?;
+    // A signal that comes while `lock` waits interrupts the wait (EINTR):
+    // not a failure, so wait again.
+    while let Err(err) = file.lock() {
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
     let mut bytes = [0u8; COUNTER_BYTES as usize];
     file.read_exact_at(&mut bytes, 0)?;
     let value = u64::from_ne_bytes(bytes) + 1;
@@ -99,9 +105,13 @@ fn add_one_under_file_lock(file: &File) -> io::Result<()> {
 // ANCHOR: mapping
 /// Maps the counter file into this process's memory, shared: every process
 /// that maps the same file sees the same bytes, and the kernel writes them
-/// back to the file. The parent made the file 8 bytes long first: touching a
-/// mapped page beyond the file's end kills the process with SIGBUS.
+/// back to the file. The parent wrote the file's 8 bytes first: touching a
+/// mapped page beyond the file's end kills the process with SIGBUS, so a
+/// shorter file is refused here.
 fn map_counter(file: &File) -> io::Result<MmapRaw> {
+    if file.metadata()?.len() < COUNTER_BYTES {
+        return Err(io::Error::other("the counter file is shorter than 8 bytes"));
+    }
     MmapOptions::new().len(COUNTER_BYTES as usize).map_raw(file)
 }
 

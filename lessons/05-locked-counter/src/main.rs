@@ -18,6 +18,7 @@ mod scratch;
 mod tally;
 mod threads;
 
+use std::cell::Cell;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -51,13 +52,18 @@ fn counters(args: &Args) {
     );
     lesson_kit::measured(Tally::heading());
     let mut tallies = Vec::new();
+    // Set once the system refuses a thread (the kit has said so in one
+    // line): every way after it would be refused too, and is skipped.
+    let refused = Cell::new(false);
     // Times one way of counting and keeps its tally, unless Ctrl-C came first.
-    let mut measure = |method, increments, racy, count: &dyn Fn() -> u64| {
-        if lesson_kit::stopped() {
+    let mut measure = |method, increments, racy, count: &dyn Fn() -> Option<u64>| {
+        if lesson_kit::stopped() || refused.get() {
             return;
         }
         let started = Instant::now();
-        let value = count();
+        let Some(value) = count() else {
+            return refused.set(true);
+        };
         let tally = Tally::thread(method, n, increments, value, started.elapsed());
         tally.show(racy);
         tallies.push(tally);
@@ -81,6 +87,9 @@ fn counters(args: &Args) {
     });
     // ANCHOR_END: threads
 
+    if refused.get() {
+        return;
+    }
     tallies.extend(processes(&m_times, m, &l_times, l));
     if !lesson_kit::stopped() {
         let value = poison::demo();

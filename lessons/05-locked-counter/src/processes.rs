@@ -6,7 +6,7 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{ChildStdin, ChildStdout};
 use std::thread;
@@ -37,7 +37,13 @@ pub fn count(
     increments: u64,
 ) -> Result<Option<(u64, Duration)>, String> {
     let path = dir.join(format!("counter-{}", way.name()));
-    make_counter_file(&path).map_err(|err| format!("{}: {err}", path.display()))?;
+    make_counter_file(&path).map_err(|err| {
+        format!(
+            "{}: cannot make the counter file {}: {err}",
+            way.name(),
+            path.display()
+        )
+    })?;
     let mut counters = Vec::new();
     for n in 1..=PROCESSES {
         // A Child is killed and reaped when dropped: on an early return too.
@@ -55,12 +61,21 @@ pub fn count(
     }
     // Each `done` is heard on its own thread, timed as it arrives.
     let ended = thread::scope(|scope| {
-        let waiting: Vec<_> = counters
-            .iter_mut()
-            .map(|counter| scope.spawn(|| finish(counter, way, started)))
+        let waiting: Option<Vec<_>> = (counters.iter_mut())
+            .map(|counter| {
+                let what = format!("a thread to wait for {}", counter.child.name());
+                lesson_kit::spawn_scoped(scope, &what, || {
+                    finish(counter, way, started)
+                })
+            })
             .collect();
-        waiting.into_iter().map(|w| w.join()).collect::<Vec<_>>()
+        // None: the system refused a thread, which the kit has reported.
+        waiting
+            .map(|waiting| waiting.into_iter().map(|w| w.join()).collect::<Vec<_>>())
     });
+    let Some(ended) = ended else {
+        return Ok(None); // the processes are killed as `counters` is dropped
+    };
     if lesson_kit::stopped() {
         return Ok(None); // Ctrl-C: the kit has killed the processes
     }
@@ -75,10 +90,13 @@ pub fn count(
 // ANCHOR_END: count
 
 /// A file of 8 zero bytes: the counter, 0. Its length matters to the
-/// mapping, which may not reach past the end of the file.
+/// mapping, which may not reach past the end of the file. The bytes are
+/// written, not just sized with `set_len`: a sized file holds no data yet,
+/// and on a full disk the first store through a mapping of it would kill
+/// the child with SIGBUS; written here, a full disk is an error here.
 fn make_counter_file(path: &Path) -> io::Result<()> {
-    let file = File::create(path)?;
-    file.set_len(COUNTER_BYTES)
+    let mut file = File::create(path)?;
+    file.write_all(&[0; COUNTER_BYTES as usize])
 }
 
 fn read_counter(path: &Path) -> io::Result<u64> {
@@ -107,7 +125,10 @@ fn start(
     let command = children::command_for_self(args);
     let mut child = command
         .and_then(|command| Child::spawn(name, command))
-        .map_err(|err| format!("cannot start {name}: {err}"))?;
+        .map_err(|err| format!("{name}: {err}"))?;
+    // Stopped from outside (`kill -STOP`) and left so, it is killed after a
+    // second: the reads below then end instead of waiting for ever.
+    child.give_up_when_stopped();
     match (child.take_stdin(), child.take_stdout()) {
         (Some(stdin), Some(stdout)) => Ok(Counter {
             child,
@@ -129,13 +150,17 @@ fn expect_line(counter: &mut Counter, word: &str) -> Result<(), String> {
             // ends it, if it closed the pipe and lived on). The status tells
             // a death by Ctrl-C (which reached it too, before it could block
             // it) from a crash.
-            let status = counter.child.kill();
+            let ended = counter.child.end();
             if lesson_kit::stopped() {
                 return Ok(());
             }
-            let how =
-                status.map_or_else(|| "vanished".to_owned(), children::describe);
-            Err(format!("{name} ended before saying {word:?} ({how})"))
+            match ended {
+                Ok(status) => Err(format!(
+                    "{name} ended before saying {word:?} ({})",
+                    children::describe(status)
+                )),
+                Err(err) => Err(format!("{name}: {err}")),
+            }
         }
         Ok(_) => Err(format!("{name} said {line:?}, not {word:?}")),
         Err(err) => Err(format!("{name}: {err}")),

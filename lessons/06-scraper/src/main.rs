@@ -18,7 +18,6 @@ mod args;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread;
 use std::time::Duration;
 
 use args::Args;
@@ -117,12 +116,17 @@ fn spawn_fetchers(
     done: Sender<Option<Fetched>>,
 ) {
     let queue = Arc::new(Mutex::new(urls.into_iter()));
+    let refused = done.clone();
     for n in 1..=workers {
         // Each thread owns its handles: `move` takes these clones in.
         let (queue, fetcher, done) =
             (Arc::clone(&queue), Arc::clone(&fetcher), done.clone());
         let worker = format!("thread {n}");
-        thread::spawn(move || {
+        // `thread::spawn`, with a thread the system refuses reported as one
+        // line: the threads already started fetch every URL. If none did,
+        // the `None` tells the collector that no result is coming.
+        let what = format!("fetching thread {n} of {workers}");
+        let spawned = lesson_kit::spawn(&what, move || {
             loop {
                 // The lock is let go at the end of this statement, before
                 // the fetch: the other threads take URLs meanwhile.
@@ -145,6 +149,12 @@ fn spawn_fetchers(
                 }
             }
         });
+        if spawned.is_none() {
+            if n == 1 {
+                let _ = refused.send(None);
+            }
+            break;
+        }
     }
 }
 // ANCHOR_END: spawn

@@ -21,7 +21,6 @@ mod args;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::Duration;
 
 use args::Args;
@@ -63,11 +62,14 @@ fn main() -> ExitCode {
 
         // ANCHOR: spawn
         let (to_main, results) = mpsc::channel();
-        let workers: Vec<_> = (0..args.workers)
-            .map(|_| {
+        let workers: Vec<_> = (1..=args.workers)
+            .map_while(|n| {
                 // `move`: each thread owns a handle to the queue and a sender.
                 let (queue, to_main) = (Arc::clone(&queue), to_main.clone());
-                thread::spawn(move || {
+                // `thread::spawn`, with a thread the system refuses reported
+                // as one line: the workers already started do the work.
+                let what = format!("worker {n} of {}", args.workers);
+                lesson_kit::spawn(&what, move || {
                     lesson_kit::add_this_thread(); // its row, even if it stays idle
                     work(&queue, &to_main);
                 })

@@ -78,12 +78,16 @@ fn sequential(chunks: &[Chunk]) -> u64 {
 fn on_scope_threads(chunks: &[Chunk], threads: usize) -> u64 {
     let next = AtomicUsize::new(0);
     thread::scope(|scope| {
+        // `map_while`: a thread the system refuses is reported as one line
+        // (`spawn_scoped`), and no more are started; the others take its
+        // chunks.
         let handles: Vec<_> = (1..=threads)
-            .map(|t| {
+            .map_while(|t| {
                 // `move` takes `t`; `next` and `chunks` are borrowed, which a
                 // scoped thread may do: the scope outlives it.
                 let next = &next;
-                scope.spawn(move || {
+                let what = format!("thread {t} of {threads}");
+                lesson_kit::spawn_scoped(scope, &what, move || {
                     let mut primes = 0;
                     // fetch_add hands each chunk to one thread only.
                     while let Some(&chunk) =

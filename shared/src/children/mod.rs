@@ -17,7 +17,10 @@
 //! - a child whose lines and tasks the parent should show runs its role in
 //!   [`run_child`], and the parent starts it with [`Child::spawn_relayed`]:
 //!   the child's `say!` and `sleep` then travel back over its stdout
-//!   ([`relay`]), and the child's row in the timeline fills in by itself.
+//!   ([`relay`]), and the child's row in the timeline fills in by itself;
+//! - a child stopped from outside (`kill -STOP`) would keep its parent
+//!   waiting for ever: [`Child::give_up_when_stopped`] has the kit kill it
+//!   after a second, and its wait report why.
 //!
 //! Run by hand, a child role ignores Ctrl-C (it leaves stopping to its
 //! parent) and ends when its stdin closes: give it a terminal, or press
@@ -31,7 +34,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
-use std::thread::JoinHandle;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{self, SigSet, Signal};
@@ -52,6 +55,17 @@ static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
 /// Whether this process is a child that relays its lines to its parent.
 static RELAYING: AtomicBool = AtomicBool::new(false);
+
+/// The children to give up on if they stay stopped, each with the moment
+/// it was first seen stopped; and the PIDs of those given up on.
+static WATCHED: Mutex<Vec<(u32, Option<Instant>)>> = Mutex::new(Vec::new());
+static GIVEN_UP: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// How long a watched child may stay stopped while its parent runs.
+const STOPPED_LIMIT: Duration = Duration::from_secs(1);
+
+/// How often the watcher looks at the children.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
 
 // ANCHOR: command
 /// A command that runs this lesson's binary again with `args`, passing the
@@ -141,9 +155,33 @@ impl Child {
     pub fn spawn_relayed(name: &str, command: Command) -> io::Result<Self> {
         let mut child = Self::spawn(name, command)?;
         if let Some(stdout) = child.take_stdout() {
-            child.relay = Some(relay::relay(name.to_owned(), stdout));
+            // No thread for the relay: the child is dropped, so killed.
+            let relay = relay::relay(name.to_owned(), stdout).map_err(|err| {
+                let why = format!("cannot start a thread to relay its lines: {err}");
+                io::Error::new(err.kind(), why)
+            })?;
+            child.relay = Some(relay);
         }
         Ok(child)
+    }
+
+    /// Has the kit give up on this child if something stops it from
+    /// outside (SIGSTOP, `kill -STOP`) and it stays stopped for a second
+    /// while this lesson runs: it is killed, so that whatever waits for it
+    /// (its exit, its next line) ends, and [`Child::wait`] and
+    /// [`Child::end`] return an error that says why. A child stopped with
+    /// the whole lesson (Ctrl-Z) is not given up on: the parent, stopped
+    /// too, sees no time pass.
+    ///
+    /// The watch runs on one thread of the kit's for all children. If the
+    /// system refuses that thread, the refusal is reported ([`crate::spawn`])
+    /// and the child is not watched.
+    pub fn give_up_when_stopped(&self) {
+        static WATCHER: Once = Once::new();
+        WATCHER.call_once(|| {
+            crate::spawn("the thread that watches the children", watch_stopped);
+        });
+        lock(&WATCHED).push((self.pid(), None));
     }
 
     /// The child's name, as its timeline row shows it.
@@ -208,15 +246,80 @@ impl Child {
         {
             part_of_the_stop(status, stop, grace);
         }
+        if lock(&GIVEN_UP).contains(&self.pid()) {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "stopped from outside (SIGSTOP) and left stopped for {} s: \
+                     killed",
+                    STOPPED_LIMIT.as_secs()
+                ),
+            ));
+        }
         status
     }
 
     /// Kills the child (SIGKILL) and waits for it; returns its exit status.
     pub fn kill(&mut self) -> Option<ExitStatus> {
+        self.end().ok()
+    }
+
+    /// Kills the child (SIGKILL) and waits for it, as [`Child::kill`]
+    /// does, but returns what [`Child::wait`] returns: for a child whose
+    /// pipe ended, whether it exited, died of a signal or was given up on.
+    pub fn end(&mut self) -> io::Result<ExitStatus> {
         // Killing a child that has already exited is harmless: std knows.
         let _ = self.inner.kill();
-        self.wait().ok()
+        self.wait()
     }
+}
+
+/// Locks one of the kit's lists, whatever a panic elsewhere did to it.
+fn lock<T>(list: &Mutex<T>) -> MutexGuard<'_, T> {
+    list.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The watcher of [`Child::give_up_when_stopped`]: every [`WATCH_EVERY`]
+/// it looks at each watched child, and kills one that has been stopped
+/// (state `T` in `/proc`) for [`STOPPED_LIMIT`]. A gap far longer than
+/// its own period means this process was stopped too (Ctrl-Z, which stops
+/// the whole job): what it saw before does not count.
+fn watch_stopped() {
+    let mut looked = Instant::now();
+    loop {
+        thread::sleep(WATCH_EVERY);
+        let now = Instant::now();
+        let resumed = now.saturating_duration_since(looked) > WATCH_EVERY * 5;
+        looked = now;
+        let mut watched = lock(&WATCHED);
+        // Under the kill list's lock: a PID on it is still ours (see LIVE).
+        let live = live();
+        watched.retain(|(pid, _)| live.contains(pid));
+        watched.retain_mut(|(pid, since)| {
+            let stopped = state(*pid) == Some('T');
+            if !stopped || resumed {
+                *since = None;
+                return true;
+            }
+            let since = *since.get_or_insert(now);
+            if now.saturating_duration_since(since) < STOPPED_LIMIT {
+                return true;
+            }
+            lock(&GIVEN_UP).push(*pid);
+            if let Ok(raw) = i32::try_from(*pid) {
+                let _ = signal::kill(Pid::from_raw(raw), Signal::SIGKILL);
+            }
+            false
+        });
+    }
+}
+
+/// The state letter of process `pid` (`R`, `S`, `T`...) from
+/// `/proc/PID/stat`, if it exists.
+fn state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "PID (NAME) STATE ...": the name may hold spaces and parentheses.
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
 }
 
 impl Drop for Child {
@@ -364,10 +467,14 @@ pub(crate) fn relaying() -> bool {
 /// from its parent: a closed pipe is how it learns, on any Unix, that the
 /// parent is gone.
 pub fn exit_when_stdin_closes() {
-    std::thread::spawn(|| {
+    let watching = thread::Builder::new().spawn(|| {
         let _ = io::copy(&mut io::stdin().lock(), &mut io::sink());
         std::process::exit(1);
     });
+    // No thread for it (the system refused one): the child goes on without
+    // the watch. Its parent kills it when done, and on Linux the parent's
+    // death kills it too (see `start_child`).
+    drop(watching);
 }
 
 /// Writes `line` and a newline to `pipe`, and flushes it at once: the
@@ -436,12 +543,6 @@ mod tests {
         assert!(signal::kill(pid, None).is_err());
     }
 
-    /// The state letter of a process from `/proc/PID/stat`, if it exists.
-    fn state(pid: u32) -> Option<char> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        stat.rsplit_once(')')?.1.trim_start().chars().next()
-    }
-
     #[test]
     fn a_child_is_reaped_only_under_the_kill_lists_lock() {
         let mut child =
@@ -449,19 +550,19 @@ mod tests {
         let pid = child.pid();
         // Hold the lock the Ctrl-C kill takes, as if it were signalling now.
         let held = live();
-        let waiter = std::thread::spawn(move || child.wait().map(|s| s.success()));
+        let waiter = thread::spawn(move || child.wait().map(|s| s.success()));
         // The child exits at once and becomes a zombie; while the lock is
         // held it must stay one: reaped, its PID could go to a stranger
         // that the kill would then hit.
         let began = Instant::now();
         while state(pid) != Some('Z') {
             assert!(began.elapsed() < Duration::from_secs(5), "never exited");
-            std::thread::yield_now();
+            thread::yield_now();
         }
         let watch = Instant::now();
         while watch.elapsed() < Duration::from_millis(200) {
             assert_eq!(state(pid), Some('Z'), "reaped while the kill list was held");
-            std::thread::yield_now();
+            thread::yield_now();
         }
         drop(held);
         assert_eq!(waiter.join().expect("the waiter").ok(), Some(true));
@@ -483,7 +584,7 @@ mod tests {
         let pid = child.pid();
         let stop = Stop::default();
         let began = Instant::now();
-        let status = std::thread::scope(|scope| {
+        let status = thread::scope(|scope| {
             // The stop comes only once the parent has reaped the child (its
             // PID is gone from /proc): after it saw the death, as when its
             // own signal handler runs late.
@@ -493,7 +594,7 @@ mod tests {
                         began.elapsed() < Duration::from_secs(30),
                         "never reaped"
                     );
-                    std::thread::yield_now();
+                    thread::yield_now();
                 }
                 stop.raise();
                 stop.wake_all();

@@ -72,13 +72,13 @@ fn send(stdout: &mut impl Write, message: &Message) {
 
 /// The parent's side: a thread that reads the child's messages until the
 /// child closes its stdout, prints its lines and records its tasks under
-/// the row `worker`.
+/// the row `worker`. `Err` if the system refuses the thread.
 pub(crate) fn relay(
     worker: String,
     stdout: impl io::Read + Send + 'static,
-) -> JoinHandle<()> {
+) -> io::Result<JoinHandle<()>> {
     // `move`: the thread owns the pipe and the name, and outlives this call.
-    thread::spawn(move || {
+    thread::Builder::new().spawn(move || {
         let mut start = crate::elapsed();
         read_lines(stdout, |line| {
             match line.and_then(|line| Message::decode(&line)) {
