@@ -190,7 +190,8 @@ fn lesson_07_goes_on_with_the_workers_it_could_start() {
 
 #[test]
 fn lesson_08_goes_on_with_the_scope_threads_it_could_start() {
-    // The Ctrl-C thread, rayon's two threads and one scope thread of two.
+    // The Ctrl-C thread and one scope thread of two (rayon's pool is
+    // started only for a rayon method).
     let args = [
         "--threads",
         "2",
@@ -200,7 +201,7 @@ fn lesson_08_goes_on_with_the_scope_threads_it_could_start() {
         "scope-threads",
         "--no-timeline",
     ];
-    let (run, _) = refused("lesson-08-rayon", &args, 4);
+    let (run, _) = refused("lesson-08-rayon", &args, 2);
     assert!(
         run.stderr.contains("cannot start thread 2 of 2: "),
         "{}",
@@ -212,8 +213,8 @@ fn lesson_08_goes_on_with_the_scope_threads_it_could_start() {
 /// the same way.
 #[test]
 fn lesson_08_processes_go_on_with_the_workers_they_could_start() {
-    // The Ctrl-C thread, rayon's two, the pool's clock and worker 1's
-    // reader.
+    // The Ctrl-C thread, the pool's clock and worker 1's reader (rayon's
+    // pool is started only for a rayon method).
     let args = [
         "--threads",
         "2",
@@ -223,7 +224,7 @@ fn lesson_08_processes_go_on_with_the_workers_they_could_start() {
         "processes",
         "--no-timeline",
     ];
-    let (run, _) = refused("lesson-08-rayon", &args, 5);
+    let (run, _) = refused("lesson-08-rayon", &args, 3);
     assert!(
         run.stderr
             .contains("worker 2: cannot start the thread that reads it"),
