@@ -43,17 +43,25 @@ impl Variant<'_> {
     }
 }
 
-/// Checks `wanted` (all the exercises if empty).
+/// Checks the exercises whose names begin with one of `wanted` (all of
+/// them if `wanted` is empty).
 pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), String> {
     let began = Instant::now();
-    let exercises: Vec<&Exercise> = if wanted.is_empty() {
-        catalog.exercises.iter().collect()
-    } else {
-        wanted
-            .iter()
-            .map(|name| catalog.find(name))
-            .collect::<Result<_, _>>()?
-    };
+    // Every exercise whose name begins with one of `wanted`: `check 03`
+    // checks lesson 03's.
+    let mut exercises: Vec<&Exercise> = Vec::new();
+    for name in wanted {
+        if !catalog.exercises.iter().any(|e| e.name.starts_with(name)) {
+            catalog.find(name)?;
+        }
+    }
+    for exercise in &catalog.exercises {
+        if wanted.is_empty()
+            || wanted.iter().any(|name| exercise.name.starts_with(name))
+        {
+            exercises.push(exercise);
+        }
+    }
     if exercises.is_empty() {
         return Err(format!("no exercises found in {}", catalog.root.display()));
     }

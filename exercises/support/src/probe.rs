@@ -68,6 +68,11 @@ impl Probe {
         self.seen().most_at_once
     }
 
+    /// How many tasks are running now.
+    pub fn running(&self) -> usize {
+        self.seen().running
+    }
+
     /// How many tasks started.
     pub fn started(&self) -> usize {
         self.seen().tasks.len()
@@ -132,8 +137,10 @@ mod tests {
                 });
             }
         });
+        assert_eq!(probe.running(), 0);
         let _one = probe.enter(7);
         let _two = probe.enter(8);
+        assert_eq!(probe.running(), 2);
         assert_eq!(probe.most_at_once(), 3);
         assert_eq!(probe.started(), 5);
         assert_eq!(probe.threads(), 4);
