@@ -138,11 +138,18 @@ fn read_on_a_thread(
 /// lines around it (libtest's own, and the panics of tasks that the test
 /// made fail on purpose), and where in the test it failed.
 fn failure_message(output: &str, test: &str) -> String {
-    let header = format!("thread '{test}' panicked at ");
-    let Some(start) = output
-        .rfind(&header)
-        .or_else(|| output.rfind("panicked at "))
-    else {
+    // "thread 'NAME' panicked at FILE:LINE:COL:" (with " (TID)" after the
+    // name from Rust 1.92 on), then the message.
+    let header = format!("thread '{test}'");
+    let panics: Vec<usize> = output
+        .match_indices("panicked at ")
+        .map(|(at, _)| output[..at].rfind('\n').map_or(0, |start| start + 1))
+        .collect();
+    let own = panics
+        .iter()
+        .rev()
+        .find(|&&start| output[start..].starts_with(&header));
+    let Some(&start) = own.or(panics.last()) else {
         let last: Vec<&str> = output.lines().rev().take(5).collect();
         let last: Vec<&str> = last.into_iter().rev().collect();
         return format!("failed without a panic message:\n{}", last.join("\n"));
@@ -154,6 +161,9 @@ fn failure_message(output: &str, test: &str) -> String {
         .lines()
         .take_while(|line| !line.starts_with("note: run with `RUST_BACKTRACE"))
         .take_while(|line| !line.starts_with("stack backtrace:"))
+        .take_while(|line| {
+            !(line.starts_with("thread '") && line.contains(" panicked at "))
+        })
         .collect();
     let message = message.join("\n");
     format!("{}\n(at {location})", message.trim_end())
@@ -167,8 +177,8 @@ mod tests {
     fn keeps_the_tests_own_message_and_where() {
         let output = "\nrunning 1 test\ntest works ... FAILED\n\nfailures:\n\n\
 ---- works stdout ----\n\n\
-thread '<unnamed>' panicked at tests/t.rs:9:5:\na task fails, on purpose\n\
-thread 'works' panicked at tests/t.rs:20:5:\nthe results came back in completion order\nhint: read in input order\n\
+thread 'works' (7) panicked at tests/t.rs:20:5:\nthe results came back in completion order\nhint: read in input order\n\
+thread '<unnamed>' (8) panicked at tests/t.rs:9:5:\na task fails, on purpose\n\
 note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\n\
 failures:\n    works\n\ntest result: FAILED. 0 passed; 1 failed\n";
         assert_eq!(

@@ -4,8 +4,9 @@
 //!   says it hung;
 //! - [`Probe`]: what the test's own tasks saw: how many ran at once, on which
 //!   threads, in what order;
-//! - [`threads_now`], [`threads_back_to`], [`children`]: this process's
-//!   threads and child processes, read from `/proc`;
+//! - [`threads_now`], [`threads_back_to`], [`children`],
+//!   [`most_children_during`]: this process's threads and child processes,
+//!   read from `/proc`;
 //! - [`Lines`]: the lines a child process writes, each waited for at most so
 //!   long;
 //! - [`SlowSite`] and [`http::get`]: a small web site on 127.0.0.1 that
@@ -22,7 +23,9 @@ mod site;
 
 pub use lines::{Lines, Next};
 pub use probe::{Probe, Running};
-pub use procs::{Process, children, threads_back_to, threads_now};
+pub use procs::{
+    Process, children, most_children_during, threads_back_to, threads_now,
+};
 pub use site::SlowSite;
 
 use std::any::Any;

@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::process;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -51,6 +52,27 @@ pub fn children() -> Vec<Process> {
         .collect()
 }
 
+/// Runs `work`, and meanwhile looks every few milliseconds at how many
+/// child processes this process has (zombies left out); returns what
+/// `work` returned and the most children seen at once.
+pub fn most_children_during<T>(work: impl FnOnce() -> T) -> (T, usize) {
+    let done = AtomicBool::new(false);
+    thread::scope(|s| {
+        let watch = s.spawn(|| {
+            let mut most = 0;
+            while !done.load(Ordering::SeqCst) {
+                let running = children().iter().filter(|c| c.state != 'Z').count();
+                most = most.max(running);
+                thread::sleep(Duration::from_millis(5));
+            }
+            most
+        });
+        let value = work();
+        done.store(true, Ordering::SeqCst);
+        (value, watch.join().unwrap_or(0))
+    })
+}
+
 /// `/proc/PID/stat` is "PID (NAME) STATE PPID ...", and NAME may hold
 /// spaces and parentheses: it ends at the last ')'.
 fn stat(pid: u32) -> Option<(Process, u32)> {
@@ -78,6 +100,19 @@ mod tests {
         drop(stop);
         let _ = helper.join();
         assert_eq!(threads_back_to(before, Duration::from_secs(1)), before);
+    }
+
+    #[test]
+    fn counts_the_children_at_once() {
+        let ((), most) = most_children_during(|| {
+            let mut sleeps: Vec<_> = (0..3)
+                .map(|_| Command::new("sleep").arg("0.3").spawn().expect("sleep"))
+                .collect();
+            for sleep in &mut sleeps {
+                sleep.wait().expect("wait");
+            }
+        });
+        assert_eq!(most, 3);
     }
 
     #[test]
