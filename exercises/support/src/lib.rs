@@ -104,7 +104,8 @@ mod tests {
     use std::panic::{self, AssertUnwindSafe};
 
     fn failure(work: impl FnOnce() + Send + 'static) -> String {
-        let limit = Duration::from_millis(300);
+        // Long enough for a panic that captures a backtrace (RUST_BACKTRACE=1).
+        let limit = Duration::from_secs(1);
         let caught =
             panic::catch_unwind(AssertUnwindSafe(|| within(limit, "work", work)));
         panic_message(caught.expect_err("within should fail").as_ref())
@@ -117,7 +118,7 @@ mod tests {
 
     #[test]
     fn within_says_hung() {
-        let message = failure(|| thread::sleep(Duration::from_secs(3)));
+        let message = failure(|| thread::sleep(Duration::from_secs(10)));
         assert!(
             message.starts_with("hung: work did not return"),
             "{message}"
