@@ -13,10 +13,10 @@ use exercise_support::within;
 /// The ranges: the first one large, the other three small. Counted one
 /// range at a time, the first one finishes last.
 const RANGES: [Range<u64>; 4] = [
-    0..400_000,
-    400_000..410_000,
-    410_000..420_000,
-    420_000..430_000,
+    0..240_000,
+    240_000..250_000,
+    250_000..260_000,
+    260_000..270_000,
 ];
 /// The threads of the rayon pool the tests run `count_per_range` in.
 const THREADS: usize = 4;
