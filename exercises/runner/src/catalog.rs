@@ -36,8 +36,15 @@ pub struct Exercise {
     pub kind: Kind,
 }
 
+impl Exercise {
+    /// The lesson it follows: the `NN` of `NN-name`.
+    pub fn lesson(&self) -> &str {
+        self.name.get(..2).unwrap_or_default()
+    }
+}
+
 /// The exercises' workspace: its folder, cargo's target folder, and the
-/// exercises in it, in the order of their names.
+/// exercises in it, by lesson.
 pub struct Catalog {
     pub root: PathBuf,
     pub target: PathBuf,
@@ -73,7 +80,10 @@ impl Catalog {
                 exercises.push(exercise(package)?);
             }
         }
-        exercises.sort_by(|a, b| a.name.cmp(&b.name));
+        // By lesson; in a lesson, the ones to write before the bugs to find.
+        exercises.sort_by_key(|e| {
+            (e.lesson().to_owned(), e.kind == Kind::Bug, e.name.clone())
+        });
         Ok(Catalog {
             root: root.to_owned(),
             target,
@@ -151,6 +161,15 @@ fn exercise(package: &Value) -> Result<Exercise, String> {
         .unwrap_or_default();
     let meta = &package["metadata"]["exercise"];
     let problem = |what: &str| format!("{}: {what}", manifest.display());
+    let bytes = name.as_bytes();
+    if !(bytes.len() > 3
+        && bytes[..2].iter().all(u8::is_ascii_digit)
+        && bytes[2] == b'-')
+    {
+        return Err(problem(
+            "an exercise's folder is named NN-name, NN the lesson it follows",
+        ));
+    }
     if package_name != format!("exercise-{name}") {
         return Err(problem(&format!(
             "the package of the folder {name} must be named exercise-{name}"
@@ -228,6 +247,20 @@ mod tests {
         assert!(several.contains("03-map, 03-map-in-order"), "{several}");
         let none = catalog.find("09").expect_err("none match");
         assert!(none.starts_with("no exercise matches"), "{none}");
+    }
+
+    #[test]
+    fn a_folder_is_named_for_its_lesson() {
+        let package = serde_json::json!({
+            "name": "exercise-join-two",
+            "manifest_path": "/course/exercises/join-two/Cargo.toml",
+            "metadata": {"exercise": {"kind": "write"}}
+        });
+        let wrong = exercise(&package).expect_err("no lesson number");
+        assert!(
+            wrong.ends_with("named NN-name, NN the lesson it follows"),
+            "{wrong}"
+        );
     }
 
     #[test]

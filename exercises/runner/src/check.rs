@@ -22,7 +22,7 @@ use std::time::Instant;
 use crate::cargo::{self, Built, Errors};
 use crate::catalog::{Catalog, Exercise, Kind};
 use crate::testrun::{self, Outcome, Until, Verdict};
-use crate::{failed, say};
+use crate::{Stop, failed, say};
 
 /// One version of an exercise's `src/lib.rs`.
 struct Variant<'a> {
@@ -45,14 +45,14 @@ impl Variant<'_> {
 
 /// Checks the exercises whose names begin with one of `wanted` (all of
 /// them if `wanted` is empty).
-pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), String> {
+pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
     let began = Instant::now();
     // Every exercise whose name begins with one of `wanted`: `check 03`
     // checks lesson 03's.
     let mut exercises: Vec<&Exercise> = Vec::new();
     for name in wanted {
         if !catalog.exercises.iter().any(|e| e.name.starts_with(name)) {
-            catalog.find(name)?;
+            catalog.find(name).map_err(Stop::Usage)?;
         }
     }
     for exercise in &catalog.exercises {
@@ -63,14 +63,16 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), String> {
         }
     }
     if exercises.is_empty() {
-        return Err(format!("no exercises found in {}", catalog.root.display()));
+        let root = catalog.root.display();
+        return Err(Stop::Failed(format!("no exercises found in {root}")));
     }
     let mut problems = Vec::new();
     for exercise in &exercises {
         layout(catalog, exercise, &mut problems);
     }
     if !problems.is_empty() {
-        return report(&problems, began);
+        report(&problems, began);
+        return Ok(());
     }
     let variants = variants(catalog, &exercises)?;
 
@@ -128,10 +130,10 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), String> {
     solutions.extend(["--", "-D", "warnings"]);
     run_step(catalog, &copies, &solutions, &mut problems)?;
     say!(
-        "$ cargo build --tests --offline --workspace --exclude exercise-support (in {})",
+        "$ cargo build --tests --offline --workspace (in {})",
         catalog.shown(&copies)
     );
-    let build = ["--offline", "--workspace", "--exclude", "exercise-support"];
+    let build = ["--offline", "--workspace"];
     let built = cargo::build_tests(&copies, &catalog.target, &build, Errors::Shown)?;
     say!("== their tests");
     let mut current = "";
@@ -142,11 +144,12 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), String> {
         }
         judge(variant, &built, &mut problems)?;
     }
-    report(&problems, began)
+    report(&problems, began);
+    Ok(())
 }
 
 /// Says what went wrong, if anything, and how long the check took.
-fn report(problems: &[String], began: Instant) -> Result<(), String> {
+fn report(problems: &[String], began: Instant) {
     let took = began.elapsed().as_secs();
     say!("");
     if problems.is_empty() {
@@ -158,7 +161,6 @@ fn report(problems: &[String], began: Instant) -> Result<(), String> {
             say!("  - {problem}");
         }
     }
-    Ok(())
 }
 
 /// The files every tool looks for, marked for what they are, and the book's
@@ -279,16 +281,29 @@ fn write_copies(catalog: &Catalog, variants: &[Variant]) -> Result<PathBuf, Stri
         fs::remove_dir_all(&copies)
             .map_err(|e| io("cannot empty the copies' folder", e))?;
     }
-    // The exercises' workspace, with the copies as its members.
+    // The exercises' workspace, with the copies as its members, and the
+    // tests' support crate where it is. (A copy of it at the same place in
+    // its workspace, `support`, would share its build's file names in the
+    // target folder with the original's, and the two builds would
+    // overwrite each other.)
     let manifest = fs::read_to_string(catalog.root.join("Cargo.toml"))
         .map_err(|e| io("cannot read exercises/Cargo.toml", e))?;
-    let members = manifest
-        .lines()
-        .find(|line| line.starts_with("members = "))
-        .ok_or("exercises/Cargo.toml has no `members = ` line")?;
-    let manifest =
-        manifest.replace(members, r#"members = ["support", "variants/*"]"#);
-    copy_dir(&catalog.root.join("support"), &copies.join("support"))?;
+    let line = |start: &str| {
+        let found = manifest.lines().find(|line| line.starts_with(start));
+        found.ok_or(format!("exercises/Cargo.toml has no line `{start}...`"))
+    };
+    let support = catalog.root.join("support");
+    let manifest = manifest
+        .replace(line("members = ")?, r#"members = ["variants/*"]"#)
+        .replace(
+            line("exercise-support = ")?,
+            &format!(
+                "exercise-support = {{ path = {:?} }}",
+                support.display().to_string()
+            ),
+        );
+    fs::create_dir_all(&copies)
+        .map_err(|e| io("cannot make the copies' folder", e))?;
     fs::write(copies.join("Cargo.toml"), manifest)
         .map_err(|e| io("cannot write", e))?;
     fs::copy(catalog.root.join("Cargo.lock"), copies.join("Cargo.lock"))

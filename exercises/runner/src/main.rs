@@ -57,36 +57,60 @@ fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap_or(Path::new(".."));
-    let result = Catalog::load(root).and_then(|catalog| match args.as_slice() {
-        ["list"] => list(&catalog),
-        ["run", wanted] => run(&catalog, wanted),
-        ["check", wanted @ ..] => check::check(&catalog, wanted),
-        _ => Err(String::new()),
-    });
-    match result {
-        Ok(()) if !FAILED.load(Ordering::Relaxed) => ExitCode::SUCCESS,
-        Ok(()) => ExitCode::FAILURE,
-        Err(usage) if usage.is_empty() => {
-            let _ = writeln!(io::stderr(), "exercise-runner: {USAGE}");
-            ExitCode::from(2)
-        }
-        Err(err) => {
-            let _ = writeln!(io::stderr(), "exercise-runner: {err}");
-            ExitCode::FAILURE
-        }
+    let result = Catalog::load(root)
+        .map_err(Stop::Failed)
+        .and_then(|catalog| match args.as_slice() {
+            ["list"] => list(&catalog),
+            ["run", wanted] => run(&catalog, wanted),
+            ["check", wanted @ ..] => check::check(&catalog, wanted),
+            _ => Err(Stop::Usage(USAGE.to_owned())),
+        });
+    let (message, status) = match result {
+        Ok(()) if !FAILED.load(Ordering::Relaxed) => return ExitCode::SUCCESS,
+        Ok(()) => return ExitCode::FAILURE,
+        Err(Stop::Usage(message)) => (message, 2),
+        Err(Stop::Failed(message)) => (message, 1),
+    };
+    let _ = writeln!(io::stderr(), "exercise-runner: {message}");
+    ExitCode::from(status)
+}
+
+/// Why the runner stops early.
+pub enum Stop {
+    /// It was asked for something that is not there (exit status 2).
+    Usage(String),
+    /// Something it ran failed (exit status 1).
+    Failed(String),
+}
+
+impl From<String> for Stop {
+    fn from(message: String) -> Stop {
+        Stop::Failed(message)
     }
 }
 
 /// What the learner does in an exercise, in a word or two.
 fn task(exercise: &Exercise) -> &'static str {
     match exercise.kind {
-        Kind::Write => "write it",
+        Kind::Write => "write",
         Kind::Bug => "find the bug",
     }
 }
 
+/// The exercise in one line: "write: run two jobs at once...".
+fn one_line(exercise: &Exercise) -> String {
+    let mut description = exercise.description.chars();
+    let first = description.next().map(|c| c.to_lowercase().to_string());
+    format!(
+        "{}: {}{}",
+        task(exercise),
+        first.unwrap_or_default(),
+        description.as_str()
+    )
+}
+
 /// `make exercises`: every exercise, and whether it passes now.
-fn list(catalog: &Catalog) -> Result<(), String> {
+fn list(catalog: &Catalog) -> Result<(), Stop> {
     say!("Building the exercises' tests (the first time takes a minute or two)...");
     let packages = [
         "--locked",
@@ -103,6 +127,7 @@ fn list(catalog: &Catalog) -> Result<(), String> {
         cargo::Errors::Hidden,
     )?;
     say!("");
+    say!("{:<24} {:<16} {}", "exercise", "now", "chapter");
     let mut passing = 0;
     let mut next = None;
     for exercise in &catalog.exercises {
@@ -111,19 +136,22 @@ fn list(catalog: &Catalog) -> Result<(), String> {
             "does not compile"
         } else {
             let outcomes = testrun::run(exes, &exercise.dir, Until::FirstFailure)?;
-            if outcomes.iter().all(|o| o.verdict == Verdict::Pass) {
-                passing += 1;
-                "passes"
-            } else {
-                "fails"
+            match outcomes.iter().find(|o| o.verdict != Verdict::Pass) {
+                None => {
+                    passing += 1;
+                    "passes"
+                }
+                // The stub's todo!() is still there.
+                Some(outcome) if outcome.verdict.says_not_written() => "not started",
+                Some(_) => "fails",
             }
         };
         if status != "passes" && next.is_none() {
             next = Some(exercise.name.clone());
         }
         let chapter = catalog.chapter_title(exercise);
-        say!("{:<26} {chapter:<46} {status}", exercise.name);
-        say!("    {}: {}", task(exercise), exercise.description);
+        say!("{:<24} {status:<16} {chapter}", exercise.name);
+        say!("    {}", one_line(exercise));
     }
     say!("");
     say!("{passing} of {} exercises pass.", catalog.exercises.len());
@@ -135,15 +163,10 @@ fn list(catalog: &Catalog) -> Result<(), String> {
 }
 
 /// `make exercise EXERCISE=NN`: one exercise's tests, and what they said.
-fn run(catalog: &Catalog, wanted: &str) -> Result<(), String> {
-    let exercise = catalog.find(wanted)?;
+fn run(catalog: &Catalog, wanted: &str) -> Result<(), Stop> {
+    let exercise = catalog.find(wanted).map_err(Stop::Usage)?;
     let stub = catalog.shown(&exercise.dir.join("src/lib.rs"));
-    say!(
-        "Exercise {} ({}): {}",
-        exercise.name,
-        task(exercise),
-        exercise.description
-    );
+    say!("Exercise {}: {}", exercise.name, one_line(exercise));
     say!(
         "Taught in: {}, section \"{}\" (docs/src/{}.md)",
         catalog.chapter_title(exercise),
@@ -174,7 +197,16 @@ fn run(catalog: &Catalog, wanted: &str) -> Result<(), String> {
             Verdict::Fail(message) => {
                 say!("  FAIL  {}", outcome.test);
                 for line in message.lines() {
-                    say!("          {line}");
+                    // "(at 01-join-two/tests/both.rs:40:15)": a path from
+                    // the exercises' folder, shown from the course's.
+                    match line.strip_prefix("(at ").and_then(|l| l.strip_suffix(')'))
+                    {
+                        Some(place) => {
+                            let place = catalog.shown(&catalog.root.join(place));
+                            say!("          (at {place})");
+                        }
+                        None => say!("          {line}"),
+                    }
                 }
             }
         }

@@ -22,6 +22,13 @@ pub enum Verdict {
     Fail(String),
 }
 
+impl Verdict {
+    /// Whether the test failed on a `todo!()` (see the support's `within`).
+    pub fn says_not_written(&self) -> bool {
+        matches!(self, Verdict::Fail(message) if message.starts_with("not written yet"))
+    }
+}
+
 /// A test and how it went.
 #[derive(Clone, Debug)]
 pub struct Outcome {
@@ -78,7 +85,7 @@ fn run_one(exe: &Path, test: &str, dir: &Path) -> Result<Verdict, String> {
         .args(["--exact", test, "--test-threads=1"])
         .current_dir(dir)
         // The failure's message is the point; a backtrace would bury it.
-        .env("RUST_BACKTRACE", "0")
+        .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -154,7 +161,9 @@ fn failure_message(output: &str, test: &str) -> String {
         let last: Vec<&str> = last.into_iter().rev().collect();
         return format!("failed without a panic message:\n{}", last.join("\n"));
     };
+    // The test's captured output ends where libtest lists the failures.
     let panic = &output[start..];
+    let panic = panic.split("\n\nfailures:\n").next().unwrap_or(panic);
     let (location, rest) = panic.split_once(":\n").unwrap_or((panic, ""));
     let location = location.rsplit("panicked at ").next().unwrap_or_default();
     let message: Vec<&str> = rest

@@ -43,7 +43,9 @@ by the side that receives)? A lock that is never released?";
 ///
 /// Fails the test, saying so in words, if `work` hangs (it is left behind:
 /// the test's process ends soon after), reaches a `todo!()` or panics.
-/// `what` names the call in those messages, and the thread.
+/// `what` names the call in those messages, and the thread. A failure
+/// points at the test's line that called `within`.
+#[track_caller]
 pub fn within<T, F>(limit: Duration, what: &str, work: F) -> T
 where
     T: Send + 'static,
