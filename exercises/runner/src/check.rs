@@ -436,6 +436,7 @@ fn summary(outcome: &Outcome) -> String {
     let message = match &outcome.verdict {
         Verdict::Fail(message) => message.lines().next().unwrap_or_default(),
         Verdict::Pass => "passed",
+        Verdict::NotRun => "not run",
     };
     format!("{}: {message}", outcome.test)
 }

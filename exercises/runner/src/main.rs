@@ -194,6 +194,9 @@ fn run(catalog: &Catalog, wanted: &str) -> Result<(), Stop> {
     for outcome in &outcomes {
         match &outcome.verdict {
             Verdict::Pass => say!("  pass  {}", outcome.test),
+            Verdict::NotRun => {
+                say!("  ----  {} (not run: fix the hang first)", outcome.test)
+            }
             Verdict::Fail(message) => {
                 say!("  FAIL  {}", outcome.test);
                 for line in message.lines() {
@@ -211,23 +214,28 @@ fn run(catalog: &Catalog, wanted: &str) -> Result<(), Stop> {
             }
         }
     }
-    let failing = outcomes
-        .iter()
-        .filter(|o| o.verdict != Verdict::Pass)
-        .count();
+    let count = |verdict: fn(&Verdict) -> bool| {
+        outcomes.iter().filter(|o| verdict(&o.verdict)).count()
+    };
+    let failing = count(|v| matches!(v, Verdict::Fail(_)));
+    let not_run = count(|v| *v == Verdict::NotRun);
     say!("");
     if outcomes.is_empty() {
         failed();
         say!("No tests were found for {}.", exercise.name);
-    } else if failing == 0 {
+    } else if failing + not_run == 0 {
         let solution = catalog.shown(&exercise.dir.join("solution.rs"));
         say!("All {} tests pass. Well done!", outcomes.len());
         say!("The reference solution, to compare with yours: {solution}");
     } else {
         failed();
         let tests = catalog.shown(&exercise.dir.join("tests"));
+        let not_run = match not_run {
+            0 => String::new(),
+            n => format!(" ({n} not run)"),
+        };
         say!(
-            "{failing} of {} tests fail: what each says is above ({tests}/ has them).",
+            "{failing} of {} tests fail{not_run}: what each says is above ({tests}/ has them).",
             outcomes.len()
         );
         say!("Edit {stub}, then run `{again}` again.");

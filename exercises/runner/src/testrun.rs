@@ -20,12 +20,19 @@ pub enum Verdict {
     Pass,
     /// The test failed; what it said.
     Fail(String),
+    /// Not run, because an earlier test hung.
+    NotRun,
 }
 
 impl Verdict {
     /// Whether the test failed on a `todo!()` (see the support's `within`).
     pub fn says_not_written(&self) -> bool {
         matches!(self, Verdict::Fail(message) if message.starts_with("not written yet"))
+    }
+
+    /// Whether the test failed because the code under test hung.
+    fn says_hung(&self) -> bool {
+        matches!(self, Verdict::Fail(message) if message.starts_with("hung:"))
     }
 }
 
@@ -45,16 +52,28 @@ pub enum Until {
 
 /// Runs the tests of each executable in `exes`, in the order they list
 /// them, in the package folder `dir` (where `cargo test` runs them).
+///
+/// After a test that hung, the others are not run: each would most likely
+/// wait out its time limit too, for the same reason.
 pub fn run(
     exes: &[impl AsRef<Path>],
     dir: &Path,
     until: Until,
 ) -> Result<Vec<Outcome>, String> {
     let mut outcomes = Vec::new();
+    let mut hung = false;
     for exe in exes {
         for test in list(exe.as_ref())? {
+            if hung {
+                outcomes.push(Outcome {
+                    test,
+                    verdict: Verdict::NotRun,
+                });
+                continue;
+            }
             let verdict = run_one(exe.as_ref(), &test, dir)?;
             let failed = verdict != Verdict::Pass;
+            hung = verdict.says_hung();
             outcomes.push(Outcome { test, verdict });
             if failed && until == Until::FirstFailure {
                 return Ok(outcomes);
