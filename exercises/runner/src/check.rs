@@ -200,6 +200,10 @@ fn layout(catalog: &Catalog, exercise: &Exercise, problems: &mut Vec<String>) {
             problem(format!("{file} must say WRONG on its first line"));
         }
     }
+    // The book: the chapter's closing "Exercises" section links the
+    // exercise's heading on the exercises page (mdbook-linkcheck does not
+    // check a link's #fragment).
+    let link = format!("(exercises.md#{name})");
     let chapter = catalog.chapter_file(exercise);
     match fs::read_to_string(&chapter) {
         Err(_) => problem(format!(
@@ -207,18 +211,22 @@ fn layout(catalog: &Catalog, exercise: &Exercise, problems: &mut Vec<String>) {
             catalog.shown(&chapter)
         )),
         Ok(text) => {
-            let section = text.split("\n## Exercises\n").nth(1).unwrap_or_default();
-            if !section.contains(name.as_str()) {
+            let section = text.rsplit("\n## Exercises\n").next().unwrap_or_default();
+            if !text.contains("\n## Exercises\n") || !section.contains(&link) {
                 let chapter = catalog.shown(&chapter);
                 problem(format!(
-                    "{chapter} has no \"## Exercises\" section naming it"
+                    "{chapter} ends with no \"## Exercises\" section linking {link}"
                 ));
             }
         }
     }
     let page = catalog.course().join("docs/src/exercises.md");
-    if !fs::read_to_string(&page).is_ok_and(|text| text.contains(name.as_str())) {
-        problem(format!("{} does not list it", catalog.shown(&page)));
+    let heading = format!("\n### {name}\n");
+    if !fs::read_to_string(&page).is_ok_and(|text| text.contains(&heading)) {
+        problem(format!(
+            "{} has no heading `### {name}`",
+            catalog.shown(&page)
+        ));
     }
 }
 
