@@ -9,7 +9,7 @@ use exercise::process_all;
 use exercise_support::{Probe, threads_back_to, threads_now, within};
 
 /// How long the tests' work takes per item.
-const ITEM: Duration = Duration::from_millis(200);
+const ITEM: Duration = Duration::from_millis(100);
 /// Time enough for any of these tests; a hang fails after it.
 const LIMIT: Duration = Duration::from_secs(5);
 

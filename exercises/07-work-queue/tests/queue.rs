@@ -12,7 +12,7 @@ use exercise_support::{Probe, threads_back_to, threads_now, within};
 /// How long the tests' work takes per item (item 0 can be made slower).
 const ITEM: Duration = Duration::from_millis(200);
 /// Time enough for any of these tests; a hang fails after it.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(3);
 
 /// What the tests' work saw: how many items were worked on at once, and by
 /// how many threads.

@@ -14,6 +14,7 @@
 //! (`exercise-check/variants/`), in a workspace of copies that one cargo
 //! command builds, with the exercises' own Cargo.lock.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -76,7 +77,10 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
     }
     let variants = variants(catalog, &exercises)?;
 
-    say!("== formatting and clippy");
+    say!(
+        "== formatting and clippy (at {} s)",
+        began.elapsed().as_secs()
+    );
     run_step(
         catalog,
         &catalog.root,
@@ -103,7 +107,10 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
     ];
     run_step(catalog, &catalog.root, &clippy, &mut problems)?;
 
-    say!("== the runner's and the tests' helpers' own tests");
+    say!(
+        "== the runner's and the tests' helpers' own tests (at {} s)",
+        began.elapsed().as_secs()
+    );
     let own = [
         "test",
         "--quiet",
@@ -115,8 +122,14 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
     ];
     run_step(catalog, &catalog.root, &own, &mut problems)?;
 
-    say!("== every stub, solution and wrong solution, each in a copy of its crate");
-    let copies = write_copies(catalog, &variants)?;
+    say!(
+        "== every stub, solution and wrong solution, each in a copy of its crate (at {} s)",
+        began.elapsed().as_secs()
+    );
+    // Every exercise's copies are kept, the ones not checked now as well,
+    // so that the next check finds them built.
+    let all: Vec<&Exercise> = catalog.exercises.iter().collect();
+    let copies = write_copies(catalog, &self::variants(catalog, &all)?)?;
     run_step(
         catalog,
         &catalog.root,
@@ -129,13 +142,14 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
     }
     solutions.extend(["--", "-D", "warnings"]);
     run_step(catalog, &copies, &solutions, &mut problems)?;
-    say!(
-        "$ cargo build --tests --offline --workspace (in {})",
-        catalog.shown(&copies)
-    );
-    let build = ["--offline", "--workspace"];
+    let mut build = vec!["--offline"];
+    for variant in &variants {
+        build.extend(["-p", variant.package.as_str()]);
+    }
+    let shown = catalog.shown(&copies);
+    say!("$ cargo build --tests --offline -p ... (each copy, in {shown})");
     let built = cargo::build_tests(&copies, &catalog.target, &build, Errors::Shown)?;
-    say!("== their tests");
+    say!("== their tests (at {} s)", began.elapsed().as_secs());
     let mut current = "";
     for variant in &variants {
         if variant.exercise.name != current {
@@ -281,67 +295,91 @@ fn copies_dir(catalog: &Catalog) -> PathBuf {
     catalog.target.join("exercise-check")
 }
 
-/// Writes the workspace of copies, and returns its folder.
+/// Writes the workspace of copies, and returns its folder. A file whose
+/// content is already there is left alone, so that cargo rebuilds only the
+/// copies that changed since the last check.
 fn write_copies(catalog: &Catalog, variants: &[Variant]) -> Result<PathBuf, String> {
     let copies = copies_dir(catalog);
-    let io = |what: &str, err: std::io::Error| format!("{what}: {err}");
-    if copies.exists() {
-        fs::remove_dir_all(&copies)
-            .map_err(|e| io("cannot empty the copies' folder", e))?;
-    }
+    let read = |path: &Path| {
+        fs::read(path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))
+    };
     // The exercises' workspace, with the copies as its members, and the
     // tests' support crate where it is. (A copy of it at the same place in
     // its workspace, `support`, would share its build's file names in the
     // target folder with the original's, and the two builds would
     // overwrite each other.)
-    let manifest = fs::read_to_string(catalog.root.join("Cargo.toml"))
-        .map_err(|e| io("cannot read exercises/Cargo.toml", e))?;
+    let manifest = String::from_utf8_lossy(&read(&catalog.root.join("Cargo.toml"))?)
+        .into_owned();
     let line = |start: &str| {
         let found = manifest.lines().find(|line| line.starts_with(start));
         found.ok_or(format!("exercises/Cargo.toml has no line `{start}...`"))
     };
-    let support = catalog.root.join("support");
-    let manifest = manifest
+    let support = catalog.root.join("support").display().to_string();
+    let workspace = manifest
         .replace(line("members = ")?, r#"members = ["variants/*"]"#)
         .replace(
             line("exercise-support = ")?,
-            &format!(
-                "exercise-support = {{ path = {:?} }}",
-                support.display().to_string()
-            ),
+            &format!("exercise-support = {{ path = {support:?} }}"),
         );
-    fs::create_dir_all(&copies)
-        .map_err(|e| io("cannot make the copies' folder", e))?;
-    fs::write(copies.join("Cargo.toml"), manifest)
-        .map_err(|e| io("cannot write", e))?;
-    fs::copy(catalog.root.join("Cargo.lock"), copies.join("Cargo.lock"))
-        .map_err(|e| io("cannot copy Cargo.lock", e))?;
+    let mut files = BTreeMap::new();
+    files.insert(copies.join("Cargo.toml"), workspace.into_bytes());
+    files.insert(
+        copies.join("Cargo.lock"),
+        read(&catalog.root.join("Cargo.lock"))?,
+    );
     for variant in variants {
         let exercise = variant.exercise;
-        copy_dir(&exercise.dir, &variant.dir)?;
-        fs::copy(&variant.source, variant.dir.join("src/lib.rs")).map_err(|e| {
-            io(&format!("cannot copy {}", variant.source.display()), e)
-        })?;
-        let manifest_path = variant.dir.join("Cargo.toml");
+        let crate_files = files_of(&exercise.dir)?;
+        for (path, content) in crate_files {
+            let relative = path.strip_prefix(&exercise.dir).unwrap_or(&path);
+            files.insert(variant.dir.join(relative), content);
+        }
+        files.insert(variant.dir.join("src/lib.rs"), read(&variant.source)?);
         let manifest =
-            fs::read_to_string(&manifest_path).map_err(|e| io("cannot read", e))?;
+            String::from_utf8_lossy(&read(&exercise.dir.join("Cargo.toml"))?)
+                .into_owned();
         let name = format!("name = \"{}\"", exercise.package);
         if !manifest.contains(&name) {
             return Err(format!("{}/Cargo.toml has no line {name}", exercise.name));
         }
         let renamed =
             manifest.replacen(&name, &format!("name = \"{}\"", variant.package), 1);
-        fs::write(&manifest_path, renamed).map_err(|e| io("cannot write", e))?;
+        files.insert(variant.dir.join("Cargo.toml"), renamed.into_bytes());
+    }
+    // Whatever is there and should not be: copies of variants or files
+    // that are gone.
+    for stale in files_of(&copies)?
+        .into_keys()
+        .filter(|path| !files.contains_key(path))
+    {
+        fs::remove_file(&stale)
+            .map_err(|err| format!("cannot remove {}: {err}", stale.display()))?;
+    }
+    for (path, content) in &files {
+        if fs::read(path).is_ok_and(|there| there == *content) {
+            continue;
+        }
+        let write = |path: &Path| -> std::io::Result<()> {
+            fs::create_dir_all(path.parent().unwrap_or(path))?;
+            fs::write(path, content)
+        };
+        write(path)
+            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
     }
     Ok(copies)
 }
 
-/// Copies a crate's folder: everything but its reference and wrong
-/// solutions (the copy has one of them as its src/lib.rs) and build output.
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    let io = |err: std::io::Error| format!("cannot copy {}: {err}", from.display());
-    fs::create_dir_all(to).map_err(io)?;
-    for entry in fs::read_dir(from).map_err(io)? {
+/// Every file under `dir` with its content, but for an exercise's
+/// reference and wrong solutions (a copy has one of them as its
+/// src/lib.rs) and build output. None if `dir` does not exist.
+fn files_of(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
+    let mut files = BTreeMap::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(files);
+    };
+    let io = |err: std::io::Error| format!("cannot read {}: {err}", dir.display());
+    for entry in entries {
         let entry = entry.map_err(io)?;
         let name = entry.file_name();
         if ["solution.rs", "wrong", "target"]
@@ -350,14 +388,14 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
         {
             continue;
         }
-        let (source, copy) = (entry.path(), to.join(&name));
+        let path = entry.path();
         if entry.file_type().map_err(io)?.is_dir() {
-            copy_dir(&source, &copy)?;
+            files.extend(files_of(&path)?);
         } else {
-            fs::copy(&source, &copy).map_err(io)?;
+            files.insert(path.clone(), fs::read(&path).map_err(io)?);
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// Runs `cargo ARGS` in `dir`, showing the command; a failure is a problem.
@@ -405,31 +443,36 @@ fn judge(
     problems: &mut Vec<String>,
 ) -> Result<(), String> {
     let label = &variant.label;
+    let exes = built.tests_of(&variant.dir);
+    let began = Instant::now();
+    let outcomes = if exes.is_empty() {
+        Vec::new()
+    } else {
+        let until = if variant.must_pass() {
+            Until::End
+        } else {
+            Until::FirstFailure
+        };
+        testrun::run(exes, &variant.dir, until)?
+    };
+    // Each line: the variant, how long its tests took, and what they said.
+    let head = format!("  {label:<30} {:>5.1} s ", began.elapsed().as_secs_f64());
     let mut problem = |what: &str| {
-        say!("  {label:<34} PROBLEM: {what}");
+        say!("{head} PROBLEM: {what}");
         problems.push(format!("{} {label}: {what}", variant.exercise.name));
     };
-    let exes = built.tests_of(&variant.dir);
-    if exes.is_empty() {
-        problem("does not compile (the compiler's messages are above)");
-        return Ok(());
-    }
-    let until = if variant.must_pass() {
-        Until::End
-    } else {
-        Until::FirstFailure
-    };
-    let outcomes = testrun::run(exes, &variant.dir, until)?;
     let failure = outcomes.iter().find(|o| o.verdict != Verdict::Pass);
     match (variant.must_pass(), failure) {
-        (_, _) if outcomes.is_empty() => problem("has no tests"),
-        (true, None) => say!(
-            "  {label:<34} passes all {} tests, as it must",
-            outcomes.len()
-        ),
+        _ if exes.is_empty() => {
+            problem("does not compile (the compiler's messages are above)")
+        }
+        _ if outcomes.is_empty() => problem("has no tests"),
+        (true, None) => {
+            say!("{head} passes all {} tests, as it must", outcomes.len())
+        }
         (true, Some(failure)) => problem(&format!("fails {}", summary(failure))),
         (false, Some(failure)) => {
-            say!("  {label:<34} fails, as it must: {}", summary(failure))
+            say!("{head} fails, as it must: {}", summary(failure))
         }
         (false, None) => problem(&format!(
             "passes all {} tests: the tests do not catch it",
