@@ -45,28 +45,10 @@ impl Variant<'_> {
 }
 
 /// Checks the exercises whose names begin with one of `wanted` (all of
-/// them if `wanted` is empty).
+/// them if `wanted` is empty): `check 03` checks lesson 03's.
 pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
     let began = Instant::now();
-    // Every exercise whose name begins with one of `wanted`: `check 03`
-    // checks lesson 03's.
-    let mut exercises: Vec<&Exercise> = Vec::new();
-    for name in wanted {
-        if !catalog.exercises.iter().any(|e| e.name.starts_with(name)) {
-            catalog.find(name).map_err(Stop::Usage)?;
-        }
-    }
-    for exercise in &catalog.exercises {
-        if wanted.is_empty()
-            || wanted.iter().any(|name| exercise.name.starts_with(name))
-        {
-            exercises.push(exercise);
-        }
-    }
-    if exercises.is_empty() {
-        let root = catalog.root.display();
-        return Err(Stop::Failed(format!("no exercises found in {root}")));
-    }
+    let exercises = select(catalog, wanted)?;
     let mut problems = Vec::new();
     for exercise in &exercises {
         layout(catalog, exercise, &mut problems);
@@ -76,41 +58,12 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
         return Ok(());
     }
     let variants = variants(catalog, &exercises)?;
+    let step = |what: &str| say!("== {what} (at {} s)", began.elapsed().as_secs());
 
-    say!(
-        "== formatting and clippy (at {} s)",
-        began.elapsed().as_secs()
-    );
-    run_step(
-        catalog,
-        &catalog.root,
-        &["fmt", "--all", "--check"],
-        &mut problems,
-    )?;
-    let mut rustfmt = vec!["--check", "--edition", "2024"];
-    let loose: Vec<String> = variants
-        .iter()
-        .filter(|v| v.label != "stub")
-        .map(|v| v.source.display().to_string())
-        .collect();
-    rustfmt.extend(loose.iter().map(String::as_str));
-    run_program(catalog, "rustfmt", &catalog.root, &rustfmt, &mut problems)?;
-    let clippy = [
-        "clippy",
-        "--quiet",
-        "--locked",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ];
-    run_step(catalog, &catalog.root, &clippy, &mut problems)?;
+    step("formatting and clippy");
+    lint(catalog, &variants, &mut problems)?;
 
-    say!(
-        "== the runner's and the tests' helpers' own tests (at {} s)",
-        began.elapsed().as_secs()
-    );
+    step("the runner's and the tests' helpers' own tests");
     let own = [
         "test",
         "--quiet",
@@ -122,34 +75,10 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
     ];
     run_step(catalog, &catalog.root, &own, &mut problems)?;
 
-    say!(
-        "== every stub, solution and wrong solution, each in a copy of its crate (at {} s)",
-        began.elapsed().as_secs()
-    );
-    // Every exercise's copies are kept, the ones not checked now as well,
-    // so that the next check finds them built.
-    let all: Vec<&Exercise> = catalog.exercises.iter().collect();
-    let copies = write_copies(catalog, &self::variants(catalog, &all)?)?;
-    run_step(
-        catalog,
-        &catalog.root,
-        &["fetch", "--quiet", "--locked"],
-        &mut problems,
-    )?;
-    let mut solutions = vec!["clippy", "--quiet", "--offline", "--lib"];
-    for variant in variants.iter().filter(|v| v.must_pass()) {
-        solutions.extend(["-p", variant.package.as_str()]);
-    }
-    solutions.extend(["--", "-D", "warnings"]);
-    run_step(catalog, &copies, &solutions, &mut problems)?;
-    let mut build = vec!["--offline"];
-    for variant in &variants {
-        build.extend(["-p", variant.package.as_str()]);
-    }
-    let shown = catalog.shown(&copies);
-    say!("$ cargo build --tests --offline -p ... (each copy, in {shown})");
-    let built = cargo::build_tests(&copies, &catalog.target, &build, Errors::Shown)?;
-    say!("== their tests (at {} s)", began.elapsed().as_secs());
+    step("every stub, solution and wrong solution, each in a copy of its crate");
+    let built = build(catalog, &variants, &mut problems)?;
+
+    step("their tests");
     let mut current = "";
     for variant in &variants {
         if variant.exercise.name != current {
@@ -160,6 +89,97 @@ pub fn check(catalog: &Catalog, wanted: &[&str]) -> Result<(), Stop> {
     }
     report(&problems, began);
     Ok(())
+}
+
+/// The exercises whose names begin with one of `wanted`, or all of them.
+fn select<'a>(
+    catalog: &'a Catalog,
+    wanted: &[&str],
+) -> Result<Vec<&'a Exercise>, Stop> {
+    for name in wanted {
+        if !catalog.exercises.iter().any(|e| e.name.starts_with(name)) {
+            // Its message lists the exercises there are.
+            catalog.find(name).map_err(Stop::Usage)?;
+        }
+    }
+    let chosen = |e: &&Exercise| {
+        wanted.is_empty() || wanted.iter().any(|w| e.name.starts_with(w))
+    };
+    let exercises: Vec<&Exercise> =
+        catalog.exercises.iter().filter(chosen).collect();
+    if exercises.is_empty() {
+        let root = catalog.root.display();
+        return Err(Stop::Failed(format!("no exercises found in {root}")));
+    }
+    Ok(exercises)
+}
+
+/// Formatting (cargo fmt for the workspace, rustfmt for the solutions and
+/// wrong solutions, which no crate includes), and clippy with warnings
+/// denied: the workspace (stubs and tests as shipped, support, runner).
+/// The solutions are linted in their copies (see `build`).
+fn lint(
+    catalog: &Catalog,
+    variants: &[Variant],
+    problems: &mut Vec<String>,
+) -> Result<(), Stop> {
+    run_step(
+        catalog,
+        &catalog.root,
+        &["fmt", "--all", "--check"],
+        problems,
+    )?;
+    let mut rustfmt = vec!["--check", "--edition", "2024"];
+    let loose: Vec<String> = variants
+        .iter()
+        .filter(|v| v.label != "stub")
+        .map(|v| v.source.display().to_string())
+        .collect();
+    rustfmt.extend(loose.iter().map(String::as_str));
+    run_program(catalog, "rustfmt", &catalog.root, &rustfmt, problems)?;
+    let clippy = "clippy --quiet --locked --workspace --all-targets -- -D warnings";
+    let clippy: Vec<&str> = clippy.split(' ').collect();
+    run_step(catalog, &catalog.root, &clippy, problems)?;
+    Ok(())
+}
+
+/// Writes the copies, lints the solutions' copies, and builds the tests of
+/// `variants` in one cargo command.
+fn build(
+    catalog: &Catalog,
+    variants: &[Variant],
+    problems: &mut Vec<String>,
+) -> Result<Built, Stop> {
+    // Every exercise's copies are kept, the ones not checked now as well,
+    // so that the next check finds them built.
+    let all: Vec<&Exercise> = catalog.exercises.iter().collect();
+    let copies = write_copies(catalog, &self::variants(catalog, &all)?)?;
+    // --offline from here: the copies use the exercises' Cargo.lock, whose
+    // crates this fetches, and cargo adds the copies to it, nothing more.
+    run_step(
+        catalog,
+        &catalog.root,
+        &["fetch", "--quiet", "--locked"],
+        problems,
+    )?;
+    let mut clippy = vec!["clippy", "--quiet", "--offline", "--lib"];
+    for variant in variants.iter().filter(|v| v.must_pass()) {
+        clippy.extend(["-p", variant.package.as_str()]);
+    }
+    clippy.extend(["--", "-D", "warnings"]);
+    run_step(catalog, &copies, &clippy, problems)?;
+    let mut build = vec!["--offline"];
+    for variant in variants {
+        build.extend(["-p", variant.package.as_str()]);
+    }
+    let shown = catalog.shown(&copies);
+    say!("$ cargo build --tests --offline -p ... (each copy, in {shown})");
+    Ok(cargo::build_tests(
+        &copies,
+        &catalog.target,
+        &build,
+        Errors::Shown,
+    )?)
 }
 
 /// Says what went wrong, if anything, and how long the check took.
@@ -347,14 +367,20 @@ fn write_copies(catalog: &Catalog, variants: &[Variant]) -> Result<PathBuf, Stri
             manifest.replacen(&name, &format!("name = \"{}\"", variant.package), 1);
         files.insert(variant.dir.join("Cargo.toml"), renamed.into_bytes());
     }
-    // Whatever is there and should not be: copies of variants or files
-    // that are gone.
+    // Whatever is there and should not be: the copies of variants that are
+    // gone, and files gone from a variant.
+    let gone = |err: std::io::Error| format!("cannot remove a stale copy: {err}");
+    for entry in fs::read_dir(copies.join("variants")).into_iter().flatten() {
+        let dir = entry.map_err(gone)?.path();
+        if !variants.iter().any(|variant| variant.dir == dir) {
+            fs::remove_dir_all(&dir).map_err(gone)?;
+        }
+    }
     for stale in files_of(&copies)?
         .into_keys()
         .filter(|path| !files.contains_key(path))
     {
-        fs::remove_file(&stale)
-            .map_err(|err| format!("cannot remove {}: {err}", stale.display()))?;
+        fs::remove_file(&stale).map_err(gone)?;
     }
     for (path, content) in &files {
         if fs::read(path).is_ok_and(|there| there == *content) {
@@ -474,8 +500,13 @@ fn judge(
         (false, Some(failure)) => {
             say!("{head} fails, as it must: {}", summary(failure))
         }
+        (false, None) if variant.label == "stub" => problem(&format!(
+            "passes all {} tests: a stub must fail them (or was it solved in \
+             this tree? check a clean checkout)",
+            outcomes.len()
+        )),
         (false, None) => problem(&format!(
-            "passes all {} tests: the tests do not catch it",
+            "passes all {} tests: the tests do not catch this wrong solution",
             outcomes.len()
         )),
     }
