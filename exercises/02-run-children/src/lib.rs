@@ -5,7 +5,8 @@
 //! `wait` and the exit status) and "Dropping a `Child`".
 //!
 //! Write `run_all`. Each command is a program and its arguments, as in
-//! `&["sh", "-c", "echo hi; exit 3"]`. For every command:
+//! `&["sh", "-c", "echo hi; exit 3"]` (`command[0]` is the program,
+//! `&command[1..]` its arguments). For every command:
 //!
 //! 1. start it as a child process: `Command::new(program).args(the rest)`,
 //!    with `.stdout(Stdio::piped())` so that what it prints comes to you
