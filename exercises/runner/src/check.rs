@@ -453,6 +453,7 @@ fn run_program(
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", &catalog.target)
+        .env("CARGO_INCREMENTAL", "0")
         .stdin(Stdio::null())
         .status()
         .map_err(|err| format!("cannot run {shown}: {err}"))?;
