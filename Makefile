@@ -16,6 +16,7 @@ ARGS        ?=
 .DEFAULT_GOAL := help
 .PHONY: help run run-all build test lint fmt docs docs-serve docs-output overhead tools test-all
 .PHONY: bench bench-quick bench-table bench-venv
+.PHONY: exercises exercise check-exercises
 RUNS        ?= 3
 
 help: ## Show the targets
@@ -45,6 +46,8 @@ lint: ## Formatting and clippy, warnings denied
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
+	cd exercises && $(CARGO) fmt --all
+	rustfmt --edition 2024 exercises/*/solution.rs exercises/*/wrong/*.rs
 
 docs: tools ## Build the book and check its links and includes
 	mdbook build docs
@@ -179,6 +182,22 @@ bench-venv: ## A virtualenv in target/bench-venv with the twins' pinned packages
 	python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -r docs/python/requirements.txt
 
-test-all: tools lint test docs ## Everything CI checks: tools, lint, tests, docs, the benchmark's smoke run
+# The exercises (exercises/) are a workspace of their own, so that the stubs'
+# failing tests stay out of `make test`. Its runner lists them, runs one
+# against the learner's code, and checks them all (exercises/README.md).
+EXERCISE       ?=
+EXERCISES_RUN   = cd exercises && $(CARGO) run --locked -q -p exercise-runner --
+
+exercises: ## List the exercises, and whether each passes now
+	$(EXERCISES_RUN) list
+
+exercise: ## Run one exercise's tests: make exercise EXERCISE=03-map (a unique prefix is enough)
+	@test -n "$(EXERCISE)" || { echo "usage: make exercise EXERCISE=NN-name (make exercises lists them)"; exit 2; }
+	$(EXERCISES_RUN) run $(EXERCISE)
+
+check-exercises: ## Every exercise: its stub fails, its solution passes, its wrong solutions fail
+	$(EXERCISES_RUN) check
+
+test-all: tools lint test docs check-exercises ## Everything CI checks: tools, lint, tests, docs, exercises, the benchmark's smoke run
 	$(MAKE) --no-print-directory bench-quick BENCH_QUICK_PROFILE=debug
 	@echo "test-all: every check passed"
