@@ -15,6 +15,7 @@ mod lesson_05;
 mod lesson_06;
 mod lesson_07;
 mod lesson_08;
+mod lesson_11;
 mod plain;
 mod procs;
 mod stops;

@@ -234,6 +234,10 @@ fn pair(run: &'static str, cores: [usize; 2]) -> Result<Vec<Ran>, String> {
             .map(|result| result.map_err(|_| "a busy thread panicked".to_owned())))
     })?;
     let mut ran = Vec::new();
+    // Cut short by Ctrl-C: no run to show.
+    if lesson_kit::stopped() {
+        return Ok(ran);
+    }
     for ((thread, core), result) in
         [("A", cores[0]), ("B", cores[1])].into_iter().zip(results)
     {
@@ -280,7 +284,10 @@ fn sleeper() -> Result<Ran, String> {
         .map_err(|err| format!("cannot start a thread: {err}"))?
         .join()
         .map_err(|_| "the sleeping thread panicked".to_owned())??;
-    lesson_kit::record_task("sleeps", &format!("{SLEEPS} sleeps"), start, end);
+    // Cut short by Ctrl-C, its sleeps are not all done: no task to show.
+    if !lesson_kit::stopped() {
+        lesson_kit::record_task("sleeps", &format!("{SLEEPS} sleeps"), start, end);
+    }
     Ok(Ran {
         run: "sleeps",
         thread: "C",

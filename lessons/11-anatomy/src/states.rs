@@ -129,7 +129,7 @@ pub fn run() -> Result<(), String> {
         drop(hold);
         let released = lesson_kit::elapsed();
         // A row per thread in the timeline, under its own name.
-        for one in seen.iter() {
+        for one in seen.iter().filter(|_| !lesson_kit::stopped()) {
             if let Some(name) = one.who.strip_prefix("thread: ") {
                 let state = one.state.map_or("?".to_owned(), String::from);
                 lesson_kit::record_task(name, &state, held, released);
