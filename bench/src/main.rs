@@ -14,6 +14,7 @@
 mod charts;
 mod child;
 mod cpu;
+mod lesson11;
 mod lessons;
 mod machine;
 mod micro;
@@ -180,6 +181,7 @@ fn bench(cli: &Cli) -> Result<(), String> {
     let cpu = cpu::measure(&setup, cli.quick);
     micro.extend(cpu.measures);
     micro.extend(scrape::measure(&setup, cli.quick));
+    micro.extend(lesson11::measure(&setup, cli.quick));
 
     let mut skipped = Vec::new();
     if let Err(why) = &setup.python {
