@@ -60,7 +60,7 @@ def nothing():
 
 
 def parts():
-    twin.say("parts: what id() gives for seven things, found in /proc/self/maps")
+    twin.say("parts: what id() gives for eight things, found in /proc/self/maps")
     local = [11]
     from_thread = []
     thread = threading.Thread(target=lambda: from_thread.append([11]))

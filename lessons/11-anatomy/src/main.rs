@@ -39,8 +39,8 @@ use std::process::ExitCode;
 // ANCHOR: number
 /// One static of the program, 7 in its file. The parts part finds it in
 /// the data section; the isolation part changes it in a child process and
-/// in a thread. Atomic, so that a thread may change it safely; not 0, or
-/// it would live in `.bss`, memory the program's file does not hold.
+/// in a thread. Atomic, so that a thread may change it safely, and so that
+/// it can change at all: a static that cannot goes in read-only data.
 #[cfg(target_os = "linux")]
 static NUMBER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(7);
 // ANCHOR_END: number
@@ -55,6 +55,7 @@ fn main() -> ExitCode {
     if let Some(role) = args.role {
         return roles::run(role);
     }
+    // ANCHOR: in_turn
     // No sleeps to plan: the summary shows the elapsed time only.
     lesson_kit::run!(Plan::new(), || {
         lesson_kit::add_worker("main");
@@ -83,6 +84,7 @@ fn main() -> ExitCode {
             }
         }
     })
+    // ANCHOR_END: in_turn
 }
 
 /// Elsewhere there is no `/proc` to read: say so, as a usage error.

@@ -155,11 +155,12 @@ fn hold(mib: u64) -> Result<Option<Vec<u8>>, String> {
     let mut big = Vec::new();
     big.try_reserve_exact(bytes)
         .map_err(|err| format!("cannot hold {mib} MiB: {err}"))?;
+    let ones = vec![1_u8; MIB];
     while big.len() < bytes {
         if lesson_kit::stopped() {
             return Ok(None);
         }
-        big.resize(big.len() + MIB, 1);
+        big.extend_from_slice(&ones);
     }
     Ok(Some(big))
 }
