@@ -17,7 +17,7 @@ use lesson_kit::children::Child;
 use lesson_kit::say;
 use nix::sys::signal::{self, Signal};
 use nix::unistd::{Pid, gettid};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::proc;
 use crate::roles;
@@ -89,7 +89,7 @@ pub fn run() -> Result<(), String> {
     let lock = Mutex::new(());
     let (mut pipe, pipe_end) =
         io::pipe().map_err(|err| format!("cannot make a pipe: {err}"))?;
-    let mut seen = thread::scope(|scope| -> Result<Vec<Seen>, String> {
+    let seen = thread::scope(|scope| -> Result<Vec<Seen>, String> {
         let hold = Hold {
             done: &done,
             lock: Some(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
@@ -150,49 +150,11 @@ pub fn run() -> Result<(), String> {
     // ANCHOR_END: reap
     stopped.kill();
     let end = lesson_kit::elapsed();
-    for who in ["child: stopped", "child: exited"] {
-        lesson_kit::record_task(
-            who,
-            if who.ends_with("stopped") { "T" } else { "Z" },
-            begun,
-            end,
-        );
+    for (who, state) in [("child: stopped", "T"), ("child: exited", "Z")] {
+        lesson_kit::record_task(who, state, begun, end);
     }
 
-    let mut table =
-        Table::new(["who", "state", "waits in (wchan)", "system call", "PC in"]);
-    for one in &mut seen {
-        if one.state != Some(one.expected) {
-            let got = one.state.map_or("nothing".to_owned(), String::from);
-            lesson_kit::warn(format!(
-                "states: {} was never seen in {} within {LOOK_FOR:?} (last seen: {got})",
-                one.who, one.expected
-            ));
-        }
-        let (call, file) = match &one.syscall {
-            Some((number, file)) => {
-                let name = proc::syscall_name(*number).unwrap_or("");
-                (
-                    format!("{number} {name}").trim_end().to_owned(),
-                    file.clone(),
-                )
-            }
-            None => ("-".to_owned(), "-".to_owned()),
-        };
-        let wchan = if one.wchan.is_empty() {
-            "-"
-        } else {
-            &one.wchan
-        };
-        table.row([
-            one.who.to_owned(),
-            one.state.map_or("?".to_owned(), String::from),
-            wchan.to_owned(),
-            call,
-            file,
-        ]);
-    }
-    lesson_kit::show(&table.render());
+    lesson_kit::show(&table(&seen));
     say!(
         "states: R runs or is ready to; S sleeps until its timer, lock or pipe wakes it; T is stopped; Z has exited"
     );
@@ -206,23 +168,56 @@ pub fn run() -> Result<(), String> {
     } else {
         say!("states: the zombie was waited for, yet /proc still shows it");
     }
-    let facts: Vec<_> = (seen.iter())
-        .map(|one| {
-            json!({
-                "who": one.who,
-                "kind": one.kind,
-                "id": one.id,
-                "expected": one.expected.to_string(),
-                "state": one.state.map(String::from),
-                "wchan": one.wchan,
-                "syscall": one.syscall.as_ref().map(|s| s.0),
-                "pc_in": one.syscall.as_ref().map(|s| s.1.clone()),
-            })
-        })
-        .collect();
+    let facts: Vec<_> = seen.iter().map(Seen::to_json).collect();
     lesson_kit::fact("states", facts);
     lesson_kit::fact("zombie", json!({"pid": zombie, "reaped": reaped}));
     Ok(())
+}
+
+/// The table of what was seen; a state that never showed is reported.
+fn table(seen: &[Seen]) -> String {
+    let mut table =
+        Table::new(["who", "state", "waits in (wchan)", "system call", "PC in"]);
+    for one in seen {
+        let state = one.state.map_or("?".to_owned(), String::from);
+        if one.state != Some(one.expected) {
+            lesson_kit::warn(format!(
+                "states: {} was never seen in {} within {LOOK_FOR:?} (last seen: {state})",
+                one.who, one.expected
+            ));
+        }
+        let (call, file) = match &one.syscall {
+            Some((number, file)) => {
+                let name = proc::syscall_name(*number).unwrap_or("");
+                let call = format!("{number} {name}");
+                (call.trim_end().to_owned(), file.clone())
+            }
+            None => ("-".to_owned(), "-".to_owned()),
+        };
+        let wchan = if one.wchan.is_empty() {
+            "-"
+        } else {
+            &one.wchan
+        };
+        table.row([one.who.to_owned(), state, wchan.to_owned(), call, file]);
+    }
+    table.render()
+}
+
+impl Seen {
+    /// The entry in the JSON `states`.
+    fn to_json(&self) -> Value {
+        json!({
+            "who": self.who,
+            "kind": self.kind,
+            "id": self.id,
+            "expected": self.expected.to_string(),
+            "state": self.state.map(String::from),
+            "wchan": self.wchan,
+            "syscall": self.syscall.as_ref().map(|s| s.0),
+            "pc_in": self.syscall.as_ref().map(|s| s.1.clone()),
+        })
+    }
 }
 
 /// Starts a named thread that sends its thread id (TID) to `tids`, then
