@@ -407,7 +407,7 @@ fn ctrl_c_in_any_part_stops_at_once_and_leaves_no_child() {
         ("states", &[][..]),
         ("scheduler", &[][..]),
         ("program", &[][..]),
-        ("spawn", &["--parent-mib", "1024"][..]),
+        ("spawn", &["--parent-mib", "256"][..]),
     ] {
         let mut args = vec!["--part", name];
         args.extend_from_slice(extra);
