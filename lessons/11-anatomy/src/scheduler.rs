@@ -113,6 +113,13 @@ pub fn run() -> Result<(), String> {
         ]);
     }
     lesson_kit::show(&table.render());
+    // Other programs want cores too: how many, on average, says the load.
+    let load = proc::read("/proc/loadavg")?;
+    let load = load.split(' ').next().unwrap_or("?").to_owned();
+    lesson_kit::show(&format!(
+        "the machine's load: {load} threads running or ready, on average over the last minute (/proc/loadavg), for {} cores",
+        cores.len()
+    ));
     say!(
         "scheduler: on one core the two take turns: each takes about twice its CPU time, and loses the core at every turn's end (involuntary)"
     );
@@ -127,6 +134,9 @@ pub fn run() -> Result<(), String> {
     }
     say!(
         "scheduler: the sleeper gives its core up at every sleep (voluntary) and is hardly ever on one"
+    );
+    say!(
+        "scheduler: waiting for one counts every wait for a core: for the partner, or for any other program (the load)"
     );
 
     let runs: Vec<_> = (ran.iter())
@@ -151,6 +161,7 @@ pub fn run() -> Result<(), String> {
             "work_ms": WORK.as_secs_f64() * 1e3,
             "sleeps": SLEEPS,
             "cores": cores,
+            "load_average": load.parse::<f64>().ok(),
             "runs": runs,
         }),
     );
