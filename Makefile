@@ -76,6 +76,13 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 	scripts/docs-output.sh lessons/06-scraper/output.txt lesson-06-scraper
 	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper not-a-url ftp://127.0.0.1/file http://no-such-host.invalid/ http://127.0.0.1:9/
+	scripts/docs-output.sh lessons/11-anatomy/output-parts.txt lesson-11-anatomy --part parts
+	scripts/docs-output.sh lessons/11-anatomy/output-pcb.txt lesson-11-anatomy --part pcb
+	scripts/docs-output.sh lessons/11-anatomy/output-states.txt lesson-11-anatomy --part states
+	scripts/docs-output.sh lessons/11-anatomy/output-scheduler.txt lesson-11-anatomy --part scheduler
+	scripts/docs-output.sh lessons/11-anatomy/output-isolation.txt lesson-11-anatomy --part isolation
+	scripts/docs-output.sh lessons/11-anatomy/output-program.txt lesson-11-anatomy --part program
+	scripts/docs-output.sh lessons/11-anatomy/output-spawn.txt lesson-11-anatomy --part spawn
 	@# Each run again with --json, drawn as an SVG timeline beside its output.txt.
 	$(CARGO) run --locked -q -p lesson-00-sequential -- --json | $(TIMELINE) lessons/00-sequential/output.svg
 	$(CARGO) run --locked -q -p lesson-01-threads -- --json | $(TIMELINE) lessons/01-threads/output.svg
@@ -91,6 +98,7 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json | $(TIMELINE) lessons/07-queue/output.svg
 	$(CARGO) run --locked -q -p lesson-07-queue -- --json --hold-lock | $(TIMELINE) lessons/07-queue/output-hold-lock.svg --title "lesson-07-queue --hold-lock"
 	$(CARGO) run --locked -q -p lesson-08-rayon -- --json --bound 200000 | $(TIMELINE) lessons/08-rayon/output.svg --title "lesson-08-rayon --bound 200000"
+	$(CARGO) run --locked -q -p lesson-11-anatomy -- --json --part scheduler | $(TIMELINE) lessons/11-anatomy/output-scheduler.svg --title "lesson-11-anatomy --part scheduler"
 
 # The errors the chapters show: each lessons/NN-name/compile_fail/NAME.rs is
 # compiled with the command below, must fail, and its stderr is NAME.stderr
