@@ -378,15 +378,7 @@ fn the_default_run_shows_every_part_in_turn() {
     order.dedup();
     assert_eq!(order, PARTS, "{stderr}");
     // Each part's figures, and a task on main's row per part, in order.
-    for name in [
-        "parts",
-        "pcb",
-        "states",
-        "scheduler",
-        "isolation",
-        "program",
-        "spawn",
-    ] {
+    for name in PARTS {
         assert!(!report.doc[name].is_null(), "no {name} figures");
     }
     let mains: Vec<String> = (report.tasks().into_iter())
