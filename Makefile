@@ -94,6 +94,13 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/10-sync/output-once.txt lesson-10-sync --part once
 	{ echo '$$ cargo run --release -p lesson-10-sync -- --part ordering'; \
 	  $(CARGO) run --locked -q --release -p lesson-10-sync -- --part ordering 2>&1; } > lessons/10-sync/release-ordering.txt
+	scripts/docs-output.sh lessons/11-anatomy/output-parts.txt lesson-11-anatomy --part parts
+	scripts/docs-output.sh lessons/11-anatomy/output-pcb.txt lesson-11-anatomy --part pcb
+	scripts/docs-output.sh lessons/11-anatomy/output-states.txt lesson-11-anatomy --part states
+	scripts/docs-output.sh lessons/11-anatomy/output-scheduler.txt lesson-11-anatomy --part scheduler
+	scripts/docs-output.sh lessons/11-anatomy/output-isolation.txt lesson-11-anatomy --part isolation
+	scripts/docs-output.sh lessons/11-anatomy/output-program.txt lesson-11-anatomy --part program
+	scripts/docs-output.sh lessons/11-anatomy/output-spawn.txt lesson-11-anatomy --part spawn
 	@# Each run again with --json, drawn as an SVG timeline beside its output.txt.
 	$(CARGO) run --locked -q -p lesson-00-sequential -- --json | $(TIMELINE) lessons/00-sequential/output.svg
 	$(CARGO) run --locked -q -p lesson-01-threads -- --json | $(TIMELINE) lessons/01-threads/output.svg
@@ -114,6 +121,7 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	$(CARGO) run --locked -q -p lesson-09-async -- --json --part blocking --workers 2 | $(TIMELINE) lessons/09-async/output-blocking.svg --title "lesson-09-async --part blocking --workers 2"
 	$(CARGO) run --locked -q -p lesson-10-sync -- --json --part backpressure | $(TIMELINE) lessons/10-sync/output-backpressure.svg --title "lesson-10-sync --part backpressure"
 	$(CARGO) run --locked -q -p lesson-10-sync -- --json --part rwlock | $(TIMELINE) lessons/10-sync/output-rwlock.svg --title "lesson-10-sync --part rwlock"
+	$(CARGO) run --locked -q -p lesson-11-anatomy -- --json --part scheduler | $(TIMELINE) lessons/11-anatomy/output-scheduler.svg --title "lesson-11-anatomy --part scheduler"
 
 # The errors the chapters show: each lessons/NN-name/compile_fail/NAME.rs is
 # compiled with the command below, must fail, and its stderr is NAME.stderr

@@ -59,12 +59,15 @@ fn every_include_names_a_real_file_and_anchor() {
 }
 
 /// The lesson lines of an output.txt: after the command, up to the first
-/// blank line (the summary follows it).
+/// blank line (the summary follows it). Lines indented by two spaces are
+/// figures the lesson showed under its lines (`lesson_kit::show`), which
+/// differ from run to run and are not among its JSON `lines`.
 fn recorded_lines(text: &str) -> (String, Vec<String>) {
     let mut lines = text.lines();
     let command = lines.next().unwrap_or_default().to_owned();
     let body = lines
         .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with("  "))
         .map(str::to_owned)
         .collect();
     (command, body)

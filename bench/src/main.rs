@@ -18,6 +18,7 @@ mod child;
 mod cpu;
 mod lesson09;
 mod lesson10;
+mod lesson11;
 mod lessons;
 mod machine;
 mod micro;
@@ -240,6 +241,7 @@ fn bench(cli: &Cli) -> Result<(), String> {
     micro.extend(scrape::measure(&setup, cli.quick));
     micro.extend(lesson09::measure(&setup, cli.quick));
     micro.extend(lesson10::measure(&setup, cli.quick));
+    micro.extend(lesson11::measure(&setup, cli.quick));
 
     let mut skipped = Vec::new();
     if let Err(why) = &setup.python {

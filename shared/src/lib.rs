@@ -324,6 +324,33 @@ pub fn measured(line: impl Into<String>) {
     lines.push(line.into());
 }
 
+/// Prints `text` now, in the run's output, without making it one of the
+/// lesson's lines: figures that change from run to run (addresses, counts,
+/// times) shown under the line they belong to, where [`measured`] would
+/// gather them after the last line. Each line is indented by two spaces,
+/// which is how the chapters' saved runs tell these from the lesson's own
+/// lines; blank lines are left out. Nothing is printed with `--json`
+/// (the lesson gives the same figures with [`fact`]), after a stop, or in
+/// a child whose stdout carries its messages to its parent.
+pub fn show(text: &str) {
+    let run = current();
+    if run.options.json || run.stop.requested() || children::relaying() {
+        return;
+    }
+    output::write_stdout(&indented(text));
+}
+
+/// `text` with every line indented by two spaces and blank lines left out.
+fn indented(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        out.push_str("  ");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// Records a whole task that was timed elsewhere (in a child process, say)
 /// under the worker `worker`.
 pub fn record_task(worker: &str, label: &str, start: Duration, end: Duration) {
@@ -468,5 +495,12 @@ mod tests {
         // Any other panic goes on.
         let other = panic::catch_unwind(|| catch_refusal("x", || panic!("a bug")));
         assert!(other.is_err());
+    }
+
+    #[test]
+    fn shown_lines_are_indented_and_blank_lines_dropped() {
+        let text = "what   address\n\n   \ncode   0x55d0  \n";
+        assert_eq!(indented(text), "  what   address\n  code   0x55d0\n");
+        assert_eq!(indented(""), "");
     }
 }
