@@ -170,6 +170,25 @@ pub fn done(label: &str) {
     run.close_task(&mut run.recording(), label, now);
 }
 
+/// Opens a task labelled `label` on this thread now, for work that is not
+/// a [`sleep`] (a fetch, a computation): its bar in the timeline starts
+/// here and ends with [`say!`] or [`done`] (finished, with their label) or
+/// [`cut_short`] (failed). A stop that comes first leaves it open: the
+/// timeline ends it in `>`. If this thread has a task open already, that
+/// one goes on.
+pub fn begin(label: &str) {
+    current().begin_task(label);
+}
+
+/// Ends this thread's open task without finishing it: the work failed.
+/// The timeline ends its bar in `>` here, and it does not count as
+/// finished, so a run with one claims no speedup.
+pub fn cut_short() {
+    let run = current();
+    let now = run.elapsed();
+    run.cut_task(&mut run.recording(), now);
+}
+
 /// Reports a failure: printed at once on stderr, prefixed with the lesson's
 /// name, kept in the JSON `errors`, and the lesson exits with status 1.
 pub fn fail(message: impl std::fmt::Display) {

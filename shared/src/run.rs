@@ -137,12 +137,7 @@ impl Run {
         }
         let now = Instant::now();
         let (deadline, opened) = THIS_THREAD.with_borrow_mut(|this| {
-            let opened = this.open_task.is_none();
-            if opened {
-                let mut rec = self.recording();
-                let worker = this.worker(&mut rec);
-                this.open_task = Some(rec.open(worker, self.since_start(now)));
-            }
+            let opened = this.open_task(self, now);
             // Each wake-up overshoots a little (tens of microseconds, more
             // on a busy machine); counting from the previous deadline stops
             // nine sleeps from adding up nine overshoots. A longer gap is
@@ -172,6 +167,28 @@ impl Run {
         THIS_THREAD.with_borrow_mut(|this| {
             this.worker(&mut self.recording());
         });
+    }
+
+    /// Opens a task labelled `label` on this thread now, if none is open:
+    /// for work that is not a sleep.
+    pub(crate) fn begin_task(&self, label: &str) {
+        THIS_THREAD.with_borrow_mut(|this| {
+            if this.open_task(self, Instant::now()) {
+                let mut rec = self.recording();
+                if let Some(task) = this.open_task.and_then(|t| rec.spans.get_mut(t))
+                {
+                    task.label = label.to_owned();
+                }
+            }
+        });
+    }
+
+    /// Ends this thread's open task at `now`, not finished: the work failed.
+    pub(crate) fn cut_task(&self, rec: &mut Recording, now: Duration) {
+        let open = THIS_THREAD.with_borrow_mut(|this| this.open_task.take());
+        if let Some(task) = open {
+            rec.abandon(task, now);
+        }
     }
 
     /// Ends this thread's open task with `label`, at `now`; returns
@@ -278,6 +295,18 @@ impl ThisThread {
             open_task: None,
             deadline: None,
         }
+    }
+
+    /// Opens a task for this thread at `now` unless one is open; returns
+    /// whether it opened one.
+    fn open_task(&mut self, run: &Run, now: Instant) -> bool {
+        if self.open_task.is_some() {
+            return false;
+        }
+        let mut rec = run.recording();
+        let worker = self.worker(&mut rec);
+        self.open_task = Some(rec.open(worker, run.since_start(now)));
+        true
     }
 
     /// This thread's row in the timeline, added on first use: named after
@@ -398,6 +427,41 @@ mod tests {
         assert_eq!(rows, 1, "{:?}", rec.workers);
         let row = rec.workers.iter().position(|w| w == name).expect("its row");
         assert!(rec.spans.iter().all(|s| s.worker != row));
+    }
+
+    #[test]
+    fn a_task_begun_without_a_sleep_is_finished_or_cut_short() {
+        let name = "begins on purpose";
+        let worker = thread::Builder::new().name(name.to_owned()).spawn(|| {
+            current().begin_task("fetching");
+            // A second begin while one is open changes nothing.
+            current().begin_task("another");
+            crate::done("fetched");
+            current().begin_task("failing");
+            crate::cut_short();
+            current().begin_task("still going");
+            // Recorded as the thread left it: the thread's end cuts it.
+            let rec = current().recording();
+            let open = rec.spans.last().map(|s| (s.label.clone(), s.end));
+            assert_eq!(open, Some(("still going".to_owned(), None)));
+        });
+        worker.expect("a thread").join().expect("no panic");
+        let rec = current().recording();
+        let row = rec.workers.iter().position(|w| w == name).expect("its row");
+        let tasks: Vec<_> = rec.spans.iter().filter(|s| s.worker == row).collect();
+        let seen: Vec<_> = tasks
+            .iter()
+            .map(|s| (s.label.as_str(), s.finished, s.end.is_some()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("fetched", true, true),
+                ("failing", false, true),
+                ("still going", false, true)
+            ]
+        );
+        assert!(tasks[0].start <= tasks[0].end.unwrap_or_default());
     }
 
     #[test]
