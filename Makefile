@@ -75,7 +75,7 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	{ echo '$$ cargo run --release -p lesson-08-rayon'; \
 	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 	scripts/docs-output.sh lessons/06-scraper/output.txt lesson-06-scraper
-	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper not-a-url ftp://127.0.0.1/file http://no-such-host.invalid/ http://127.0.0.1:9/
+	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper http://no-such-host.invalid/ http://127.0.0.1:9/
 	@# Each run again with --json, drawn as an SVG timeline beside its output.txt.
 	$(CARGO) run --locked -q -p lesson-00-sequential -- --json | $(TIMELINE) lessons/00-sequential/output.svg
 	$(CARGO) run --locked -q -p lesson-01-threads -- --json | $(TIMELINE) lessons/01-threads/output.svg
