@@ -33,16 +33,6 @@ const LATENCY: Duration = Duration::from_millis(500);
 /// How often the collector looks up from the channel to see if Ctrl-C came.
 const LOOK_UP: Duration = Duration::from_millis(50);
 
-// ANCHOR: fetched
-/// One fetch, over: the page (its URL as shown), how long it took, and
-/// what came of it.
-struct Fetched {
-    url: String,
-    took: Duration,
-    result: Result<Page, String>,
-}
-// ANCHOR_END: fetched
-
 fn main() -> ExitCode {
     let args: Args = lesson_kit::args!();
     let scale = lesson_kit::options().time_scale;
@@ -143,6 +133,14 @@ fn spawn_fetchers(
 // ANCHOR_END: spawn
 
 // ANCHOR: fetch_one
+/// One fetch, over: the page (its URL as shown), how long it took, and
+/// what came of it.
+struct Fetched {
+    url: String,
+    took: Duration,
+    result: Result<Page, String>,
+}
+
 /// Fetches one page on this thread, and draws it in the timeline: a bar
 /// from the request to the page counted, cut short if the fetch failed,
 /// still open if Ctrl-C came first.
