@@ -177,6 +177,13 @@ fn flood(mut stream: TcpStream) {
     while stream.write_all(&chunk).is_ok() {}
 }
 
+/// Answers with bytes that are no HTTP at all: a failure whose message
+/// comes from reqwest's own error, not from the lesson's words.
+fn garbage(mut stream: TcpStream) {
+    let _ = stream.read(&mut [0; 1024]);
+    let _ = stream.write_all(b"\x00\x01 garbage\r\n\r\n");
+}
+
 /// A port that nothing listens on: bound, then let go.
 fn closed_port() -> u16 {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a listener");
@@ -644,7 +651,8 @@ fn a_password_in_a_url_is_never_shown() {
     let with_password = |url: &str| url.replace("http://", "http://user:s3cret@");
     let ok = with_password(&server.url("/ok"));
     let refused = with_password(&format!("http://127.0.0.1:{}/", closed_port()));
-    let run = run(&["--links", &ok, &refused]);
+    let broken = with_password(&hostile(garbage));
+    let run = run(&["--links", &ok, &refused, &broken]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let everything = format!("{}{}", run.stdout, run.stderr);
     assert!(!everything.contains("s3cret"), "{everything}");
@@ -655,12 +663,14 @@ fn a_password_in_a_url_is_never_shown() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stderr
-            .starts_with(&format!("{LESSON}: {}: ", hidden(&refused))),
-        "{}",
-        run.stderr
-    );
+    for failed in [&refused, &broken] {
+        let line = format!("{LESSON}: {}: ", hidden(failed));
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(&line)),
+            "{line:?} in:\n{}",
+            run.stderr
+        );
+    }
 }
 
 /// A bad option, or a URL the lesson cannot fetch (not a URL, another

@@ -115,8 +115,7 @@ impl Fetcher {
             .client
             .get(parsed)
             .send()
-            // The URL is left out of the message: the line names it already,
-            // without its password.
+            // The line that reports it names the URL already.
             .map_err(|err| self.describe(&err.without_url()))?;
         let status = response.status();
         if !status.is_success() {
