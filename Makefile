@@ -78,7 +78,7 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	{ echo '$$ cargo run --release -p lesson-08-rayon'; \
 	  $(CARGO) run --locked -q --release -p lesson-08-rayon 2>&1; } > lessons/08-rayon/release.txt
 	scripts/docs-output.sh lessons/06-scraper/output.txt lesson-06-scraper
-	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper not-a-url ftp://127.0.0.1/file http://no-such-host.invalid/ http://127.0.0.1:9/
+	EXPECT_STATUS=1 scripts/docs-output.sh lessons/06-scraper/output-failures.txt lesson-06-scraper http://no-such-host.invalid/ http://127.0.0.1:9/
 	scripts/docs-output.sh lessons/09-async/output.txt lesson-09-async --part cell
 	scripts/docs-output.sh lessons/09-async/output-runtimes.txt lesson-09-async --part runtimes --workers 2
 	scripts/docs-output.sh lessons/09-async/output-blocking.txt lesson-09-async --part blocking --workers 2

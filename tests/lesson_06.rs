@@ -1,6 +1,8 @@
 //! lesson-06-scraper: pages fetched by one thread each, in about one
 //! latency; counts as BeautifulSoup makes them; every way a fetch can fail,
-//! one clear line each; Ctrl-C that does not wait for stuck fetches.
+//! one clear line each, and a failed fetch is no finished task; bad URLs
+//! refused before the run; no password shown; Ctrl-C that does not wait
+//! for stuck fetches, and shows them unfinished.
 //!
 //! Every server here runs on 127.0.0.1 inside this test process: tiny_http
 //! for well-behaved ones, a bare `TcpListener` for those that misbehave.
@@ -143,9 +145,24 @@ pub(crate) fn trickle(mut stream: TcpStream) {
     }
 }
 
+/// Answers its headers only after 0.8 s, then stalls in the body as
+/// [`stall`] does: each phase stays within a 1 s client timeout, the two
+/// together do not.
+fn late_then_stall(mut stream: TcpStream) {
+    let _ = stream.read(&mut [0; 1024]);
+    // Paced on purpose: this server is slow, that is what is tested.
+    thread::sleep(Duration::from_millis(800));
+    stall_after_request(stream);
+}
+
 /// Sends headers and part of the body it promised, then goes silent.
 pub(crate) fn stall(mut stream: TcpStream) {
     let _ = stream.read(&mut [0; 1024]);
+    stall_after_request(stream);
+}
+
+/// [`stall`], once the request has been read.
+fn stall_after_request(mut stream: TcpStream) {
     let head =
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
     let _ = stream.write_all(head.as_bytes());
@@ -161,6 +178,13 @@ pub(crate) fn flood(mut stream: TcpStream) {
     let chunk = [b'a'; 64 * 1024];
     let _ = stream.write_all(head.as_bytes());
     while stream.write_all(&chunk).is_ok() {}
+}
+
+/// Answers with bytes that are no HTTP at all: a failure whose message
+/// comes from reqwest's own error, not from the lesson's words.
+fn garbage(mut stream: TcpStream) {
+    let _ = stream.read(&mut [0; 1024]);
+    let _ = stream.write_all(b"\x00\x01 garbage\r\n\r\n");
 }
 
 /// A port that nothing listens on: bound, then let go.
@@ -440,11 +464,6 @@ fn each_failure_is_one_line_naming_the_url_and_its_cause() {
     let refused = format!("http://127.0.0.1:{}/", closed_port());
     let flooding = hostile(flood);
     let cases: Vec<(String, &str)> = vec![
-        ("not a url".to_owned(), "malformed URL"),
-        (
-            "ftp://127.0.0.1/file".to_owned(),
-            "unsupported scheme \"ftp\": only http and https",
-        ),
         (refused, "connection refused"),
         (
             "http://no-such-host.invalid/".to_owned(),
@@ -472,11 +491,11 @@ fn each_failure_is_one_line_naming_the_url_and_its_cause() {
     let mut args: Vec<&str> = vec!["--max-bytes", "100000", ok.as_str()];
     args.extend(cases.iter().map(|(url, _)| url.as_str()));
     let (report, stderr) = report(&args, 1);
-    // The good page still arrives, and the run still ends with its line.
+    // The good page still arrives, and the last line says how many did.
     util::assert_lines_eq(
         &[
             format!("Fetched 4 characters from {ok}"),
-            "All web pages fetched".to_owned(),
+            format!("1 of {} web pages fetched", cases.len() + 1),
         ],
         &report.lines(),
     );
@@ -490,6 +509,90 @@ fn each_failure_is_one_line_naming_the_url_and_its_cause() {
     assert_eq!(lines.len(), cases.len(), "one line per failure:\n{stderr}");
     let errors = report.doc["errors"].as_array().expect("errors");
     assert_eq!(errors.len(), cases.len());
+    // Only the page that came is a finished task.
+    assert_eq!(report.tasks().len(), 1, "{:?}", report.tasks());
+}
+
+/// A page of exactly `--max-bytes` is within the limit; one byte less is
+/// not.
+#[test]
+fn a_body_of_exactly_max_bytes_is_fetched() {
+    let page = "<p>fine</p>";
+    let server = TestServer::start(move |_| html(page));
+    let url = server.url("/fine");
+    let limit = page.len().to_string();
+    let (at_limit, _) = report(&["--max-bytes", &limit, &url], 0);
+    util::assert_lines_eq(
+        &[
+            format!("Fetched 4 characters from {url}"),
+            "All web pages fetched".to_owned(),
+        ],
+        &at_limit.lines(),
+    );
+    let below = (page.len() - 1).to_string();
+    let (_, stderr) = report(&["--max-bytes", &below, &url], 1);
+    let expected = format!(
+        "{LESSON}: {url}: the body is larger than {below} bytes (--max-bytes)"
+    );
+    assert_eq!(stderr.trim_end(), expected);
+}
+
+/// Every fetch fails (the site answers after 100 ms, the timeout is 20):
+/// no task finished, so the run is incomplete and claims no speedup, and
+/// it does not say that every page was fetched.
+#[test]
+fn failed_fetches_are_not_finished_tasks() {
+    let args = ["--time-scale", "0.2", "--timeout", "0.02"];
+    let run = run(&args);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(
+        out.starts_with(
+            "0 of 3 web pages fetched
+"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nincomplete: 0 of 3 tasks finished\n"),
+        "{out}"
+    );
+    for claim in ["All web pages fetched", "speedup", "overhead"] {
+        assert!(!out.contains(claim), "{claim:?} in:\n{out}");
+    }
+    // Each fetch still has its bar, cut short where it failed.
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("thread ")).collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows.iter().all(|row| row.ends_with('>')), "{out}");
+    let cause = "no complete answer within 0.02 s (--timeout)";
+    assert_eq!(run.stderr.matches(cause).count(), 3, "{}", run.stderr);
+    // The same in the report: three errors, no finished task.
+    let (report, _) = report(&args, 1);
+    assert_eq!(report.doc["errors"].as_array().map(Vec::len), Some(3));
+    assert_eq!(report.tasks(), []);
+}
+
+/// Nested 20 000 deep, a page costs html5ever's tree builder seconds in a
+/// release build, and far more in the tests' unoptimised one: the lesson
+/// refuses it at once (well within the run's time limit), and says why,
+/// not that the server was slow.
+#[test]
+fn a_deeply_nested_page_is_refused_at_once_and_says_so() {
+    let depth = 20_000;
+    let page = format!(
+        "<html><body>{}x{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let server = TestServer::start(move |_| html(page.clone()));
+    let deep = server.url("/deep");
+    let (report, stderr) = report(&[&deep], 1);
+    let expected = format!(
+        "{LESSON}: {deep}: too deeply nested: more than 512 elements inside \
+         one another"
+    );
+    assert_eq!(stderr.trim_end(), expected);
+    assert_eq!(report.lines(), ["0 of 1 web pages fetched"]);
 }
 
 #[test]
@@ -497,6 +600,7 @@ fn the_timeout_bounds_the_whole_fetch_even_for_a_trickling_body() {
     let silent = hostile(never_answer);
     let trickling = hostile(trickle);
     let stalling = hostile(stall);
+    let _ = bin(LESSON); // built before the clock starts
     let began = Instant::now();
     let (report, stderr) =
         report(&["--timeout", "1", &silent, &trickling, &stalling], 1);
@@ -513,23 +617,89 @@ fn the_timeout_bounds_the_whole_fetch_even_for_a_trickling_body() {
     // stalled read plus the header wait could take on the client's timeout.
     assert!(took < Duration::from_millis(1800), "took {took:?}");
     assert!(took >= Duration::from_secs(1), "took {took:?}");
-    assert_eq!(report.lines(), ["All web pages fetched"]);
+    assert_eq!(report.lines(), ["0 of 3 web pages fetched"]);
 }
 
+/// The headers take 0.8 s and the body then stalls: within the client's
+/// own timeouts each time (1 s for the headers, 1 s for each read), so
+/// only the fetch's outer deadline ends it at 1 s, not at 1.8 s.
 #[test]
-fn bad_options_exit_with_status_2() {
+fn the_deadline_holds_when_late_headers_are_followed_by_a_stall() {
+    let late = hostile(late_then_stall);
+    let (report, stderr) = report(&["--timeout", "1", &late], 1);
+    let expected =
+        format!("{LESSON}: {late}: no complete answer within 1 s (--timeout)");
+    assert_eq!(stderr.trim_end(), expected);
+    // The lesson's own clock, which starts with its first fetch: neither
+    // the build nor the process's start on a busy machine is in it.
+    let elapsed = report.ms("elapsed_ms");
+    assert!((1000.0..1500.0).contains(&elapsed), "elapsed {elapsed} ms");
+    assert_eq!(report.lines(), ["0 of 1 web pages fetched"]);
+}
+
+/// A URL's password is the user's secret: every line shows `***` instead,
+/// those of pages fetched and those of failures alike.
+#[test]
+fn a_password_in_a_url_is_never_shown() {
+    let server = TestServer::start(|_| html("<p>fine</p>"));
+    let with_password = |url: &str| url.replace("http://", "http://user:s3cret@");
+    let ok = with_password(&server.url("/ok"));
+    let refused = with_password(&format!("http://127.0.0.1:{}/", closed_port()));
+    let broken = with_password(&hostile(garbage));
+    let run = run(&["--links", &ok, &refused, &broken]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let everything = format!("{}{}", run.stdout, run.stderr);
+    assert!(!everything.contains("s3cret"), "{everything}");
+    let hidden = |url: &str| url.replace("s3cret", "***");
+    assert!(
+        run.stdout
+            .contains(&format!("Fetched 4 characters from {}\n", hidden(&ok))),
+        "{}",
+        run.stdout
+    );
+    for failed in [&refused, &broken] {
+        let line = format!("{LESSON}: {}: ", hidden(failed));
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(&line)),
+            "{line:?} in:\n{}",
+            run.stderr
+        );
+    }
+}
+
+/// A bad option, or a URL the lesson cannot fetch (not a URL, another
+/// scheme, a port past 65535), is refused before the run: clap's message,
+/// status 2, and nothing on stdout (no summary, no fetch).
+#[test]
+fn bad_options_and_urls_exit_with_status_2_before_the_run() {
     for args in [
         &["--workers", "0"][..],
         &["--workers", "65"],
         &["--timeout", "0"],
+        &["--timeout", "4.9e-324"],
+        &["--timeout", "1e-13"],
         &["--timeout", "soon"],
         &["--max-bytes", "0"],
         &["--serve", "http://127.0.0.1/"],
         &["--sequential", "--workers", "2"],
+        &["not a url"],
+        &["ftp://127.0.0.1/"],
+        &["file:///etc/passwd"],
+        &["data:text/html,x"],
+        &["http://127.0.0.1:99999/"],
+        &[""],
+        &["-"],
+        &["http://127.0.0.1:9/", "http:///"],
     ] {
         let run = run(args);
         assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
         assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
     }
 }
 
@@ -596,6 +766,18 @@ fn ctrl_c_mid_fetch_stops_at_once_and_takes_the_site_with_it() {
         "{:?}",
         stopped.rest
     );
+    // The three fetches in flight show as unfinished bars, each its page.
+    let rows: Vec<&String> = stopped
+        .rest
+        .iter()
+        .filter(|l| l.starts_with("thread "))
+        .collect();
+    assert_eq!(rows.len(), 3, "{:?}", stopped.rest);
+    for page in ["threads.html", "processes.html", "pools.html"] {
+        let row = rows.iter().filter(|r| r.contains(&format!("[{page}-")));
+        assert_eq!(row.count(), 1, "{page}: {:?}", stopped.rest);
+    }
+    assert!(rows.iter().all(|r| r.ends_with('>')), "{:?}", stopped.rest);
     // The site lived in the lesson's process: nothing answers any more.
     let refused = TcpStream::connect((Ipv4Addr::LOCALHOST, port));
     assert!(
@@ -646,6 +828,30 @@ fn serve_runs_the_site_until_ctrl_c() {
     );
     assert!(answer.ends_with(&site_page("threads.html")), "{answer}");
     assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+}
+
+/// `--serve | head -1`: once the reader of its output is gone, the site
+/// stops serving and the lesson ends quietly, as any lesson does when its
+/// output is closed.
+#[test]
+fn serve_ends_quietly_once_its_output_is_closed() {
+    let port = closed_port();
+    let mut lesson =
+        Running::start(&bin(LESSON), &["--serve", "--port", &port.to_string()]);
+    // Every line it prints before serving is read first, as `head` finds
+    // them in the pipe: then no write of its own can meet the closed pipe,
+    // only its watch on stdout.
+    let first = lesson.next_line();
+    let mut last = first.clone();
+    while last.as_deref().is_some_and(|l| l != "Press Ctrl-C to stop") {
+        last = lesson.next_line();
+    }
+    let ended = lesson.close_stdout_and_wait(Duration::from_secs(5));
+    let url = format!("http://127.0.0.1:{port}/threads.html");
+    assert_eq!(first, Some(format!("Serving {url}")));
+    assert_eq!(last.as_deref(), Some("Press Ctrl-C to stop"));
+    assert_eq!(ended.code, Some(0), "{}", ended.stderr);
+    assert_eq!(ended.stderr, "");
 }
 
 #[test]

@@ -169,13 +169,6 @@ pub fn deadline(pause: Duration) -> Option<Instant> {
     current().deadline(pause)
 }
 
-/// Opens a task on this thread (or in this async [`task()`]) now, if none
-/// is open and no stop came: for work that does not begin with a sleep,
-/// such as a fetch. [`say!`] or [`done`] ends it.
-pub fn begin() {
-    current().begin();
-}
-
 /// Prints `line` as the lesson's output and ends this thread's open task,
 /// labelling it with the line. After a stop it prints nothing: the task did
 /// not finish. Use it through [`say!`].
@@ -208,6 +201,26 @@ pub fn done(label: &str) {
     let run = current();
     let now = run.elapsed();
     run.close_task(&mut run.recording(), label, now);
+}
+
+/// Opens a task labelled `label` on this thread (or in this async
+/// [`task()`]) now, for work that is not a [`sleep`] (a fetch, a
+/// computation): its bar in the timeline starts here and ends with
+/// [`say!`] or [`done`] (finished, with their label) or [`cut_short`]
+/// (failed). A stop that comes first leaves it open: the timeline ends it
+/// in `>`. If a task is open already, that one goes on; after a stop,
+/// nothing opens.
+pub fn begin(label: &str) {
+    current().begin_task(label);
+}
+
+/// Ends this thread's open task without finishing it: the work failed.
+/// The timeline ends its bar in `>` here, and it does not count as
+/// finished, so a run with one claims no speedup.
+pub fn cut_short() {
+    let run = current();
+    let now = run.elapsed();
+    run.cut_task(&mut run.recording(), now);
 }
 
 /// Reports a failure: printed at once on stderr, prefixed with the lesson's

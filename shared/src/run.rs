@@ -147,7 +147,7 @@ impl Run {
         }
         let now = Instant::now();
         let (deadline, opened) = THIS_THREAD.with_borrow_mut(|this| {
-            let opened = self.open_task(this, now);
+            let opened = this.open_task(self, now);
             // Each wake-up overshoots a little (tens of microseconds, more
             // on a busy machine); counting from the previous deadline stops
             // nine sleeps from adding up nine overshoots. A longer gap is
@@ -172,30 +172,37 @@ impl Run {
         Some(deadline)
     }
 
-    /// Opens a task on this thread now, if none is open and no stop came.
-    pub(crate) fn begin(&self) {
-        if !self.stop.requested() {
-            THIS_THREAD.with_borrow_mut(|this| self.open_task(this, Instant::now()));
-        }
-    }
-
-    /// Opens a task for `this` at `now` if none is open; returns whether
-    /// it did.
-    fn open_task(&self, this: &mut ThisThread, now: Instant) -> bool {
-        let opened = this.open_task.is_none();
-        if opened {
-            let mut rec = self.recording();
-            let worker = this.worker(&mut rec);
-            this.open_task = Some(rec.open(worker, self.since_start(now)));
-        }
-        opened
-    }
-
     /// Gives this thread its row in the timeline, if it has none yet.
     pub(crate) fn add_this_thread(&self) {
         THIS_THREAD.with_borrow_mut(|this| {
             this.worker(&mut self.recording());
         });
+    }
+
+    /// Opens a task labelled `label` on this thread (or in this async
+    /// task) now, if none is open and no stop came: for work that is not a
+    /// sleep.
+    pub(crate) fn begin_task(&self, label: &str) {
+        if self.stop.requested() {
+            return;
+        }
+        THIS_THREAD.with_borrow_mut(|this| {
+            if this.open_task(self, Instant::now()) {
+                let mut rec = self.recording();
+                if let Some(task) = this.open_task.and_then(|t| rec.spans.get_mut(t))
+                {
+                    task.label = label.to_owned();
+                }
+            }
+        });
+    }
+
+    /// Ends this thread's open task at `now`, not finished: the work failed.
+    pub(crate) fn cut_task(&self, rec: &mut Recording, now: Duration) {
+        let open = THIS_THREAD.with_borrow_mut(|this| this.open_task.take());
+        if let Some(task) = open {
+            rec.abandon(task, now);
+        }
     }
 
     /// Ends this thread's open task with `label`, at `now`; returns
@@ -331,6 +338,18 @@ impl ThisThread {
         }
     }
 
+    /// Opens a task for this thread at `now` unless one is open; returns
+    /// whether it opened one.
+    fn open_task(&mut self, run: &Run, now: Instant) -> bool {
+        if self.open_task.is_some() {
+            return false;
+        }
+        let mut rec = run.recording();
+        let worker = self.worker(&mut rec);
+        self.open_task = Some(rec.open(worker, run.since_start(now)));
+        true
+    }
+
     /// This thread's row in the timeline, added on first use: named after
     /// the thread ("main" for the main thread; "pool thread 1", "pool
     /// thread 2"... for threads that share a name), or "thread N" in the
@@ -455,6 +474,41 @@ mod tests {
         assert_eq!(rows, 1, "{:?}", rec.workers);
         let row = rec.workers.iter().position(|w| w == name).expect("its row");
         assert!(rec.spans.iter().all(|s| s.worker != row));
+    }
+
+    #[test]
+    fn a_task_begun_without_a_sleep_is_finished_or_cut_short() {
+        let name = "begins on purpose";
+        let worker = thread::Builder::new().name(name.to_owned()).spawn(|| {
+            current().begin_task("fetching");
+            // A second begin while one is open changes nothing.
+            current().begin_task("another");
+            crate::done("fetched");
+            current().begin_task("failing");
+            crate::cut_short();
+            current().begin_task("still going");
+            // Recorded as the thread left it: the thread's end cuts it.
+            let rec = current().recording();
+            let open = rec.spans.last().map(|s| (s.label.clone(), s.end));
+            assert_eq!(open, Some(("still going".to_owned(), None)));
+        });
+        worker.expect("a thread").join().expect("no panic");
+        let rec = current().recording();
+        let row = rec.workers.iter().position(|w| w == name).expect("its row");
+        let tasks: Vec<_> = rec.spans.iter().filter(|s| s.worker == row).collect();
+        let seen: Vec<_> = tasks
+            .iter()
+            .map(|s| (s.label.as_str(), s.finished, s.end.is_some()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("fetched", true, true),
+                ("failing", false, true),
+                ("still going", false, true)
+            ]
+        );
+        assert!(tasks[0].start <= tasks[0].end.unwrap_or_default());
     }
 
     #[test]

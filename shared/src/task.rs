@@ -110,7 +110,7 @@ mod tests {
         let polling =
             thread::Builder::new().name(name.to_owned()).spawn(move || {
                 let step = |label: &'static str| async move {
-                    crate::begin();
+                    crate::begin(label);
                     YieldOnce(false).await;
                     crate::done(label);
                 };
@@ -136,7 +136,7 @@ mod tests {
     #[test]
     fn a_task_dropped_midway_ends_its_span_unfinished() {
         let mut dropped = Box::pin(task("dropped midway", async {
-            crate::begin();
+            crate::begin("dropped");
             YieldOnce(false).await;
             crate::done("never");
         }));
@@ -155,13 +155,13 @@ mod tests {
         let name = "polls a panicking task";
         let polling = thread::Builder::new().name(name.to_owned()).spawn(|| {
             let mut panicking = Box::pin(task("panics when polled", async {
-                crate::begin();
+                crate::begin("panics");
                 panic!("on purpose, in a task");
             }));
             let caught = catch_unwind(AssertUnwindSafe(|| poll(&mut panicking)));
             assert!(caught.is_err());
             // The thread's own work is recorded under its own row again.
-            crate::begin();
+            crate::begin("the thread's own");
             crate::done("the thread's own");
         });
         polling.expect("a thread").join().expect("no panic");

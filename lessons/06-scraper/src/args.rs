@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
+use reqwest::Url;
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Pages to scrape (http or https); none: the embedded site's pages
-    #[arg(value_name = "URL")]
+    #[arg(value_name = "URL", value_parser = parse_url)]
     pub urls: Vec<String>,
     /// A pool of N threads instead of one thread per URL, 1 to 64
     #[arg(
@@ -38,14 +40,76 @@ pub struct Args {
     pub port: u16,
 }
 
-/// Accepts seconds above 0 and at most a day.
+/// The shortest `--timeout`: a millisecond, already too short for most
+/// servers; less is no timeout anyone means.
+const MIN_TIMEOUT: f64 = 0.001;
+/// The longest: a day.
+const MAX_TIMEOUT: f64 = 86_400.0;
+
+/// Seconds from [`MIN_TIMEOUT`] to [`MAX_TIMEOUT`].
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     let secs: f64 = text
         .trim()
         .parse()
         .map_err(|_| "not a number of seconds".to_owned())?;
-    if !(secs > 0.0 && secs <= 86_400.0) {
-        return Err("must be above 0 and at most 86400 seconds".to_owned());
+    if !(MIN_TIMEOUT..=MAX_TIMEOUT).contains(&secs) {
+        return Err(format!(
+            "must be from {MIN_TIMEOUT} to {MAX_TIMEOUT} seconds"
+        ));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// An http or https URL, kept as typed. Anything else (not a URL, another
+/// scheme, a port past 65535) is a bad argument, refused before the run.
+fn parse_url(text: &str) -> Result<String, String> {
+    let url = Url::parse(text).map_err(|err| format!("not a URL: {err}"))?;
+    match url.scheme() {
+        "http" | "https" => Ok(text.to_owned()),
+        other => Err(format!("unsupported scheme {other:?}: only http and https")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_and_https_urls_are_arguments() {
+        for good in ["http://127.0.0.1:8/a", "https://example.org", "HTTP://x/"] {
+            assert_eq!(parse_url(good).as_deref(), Ok(good));
+        }
+        let bad = [
+            ("not a url", "not a URL: relative URL without a base"),
+            ("", "not a URL: relative URL without a base"),
+            ("-", "not a URL: relative URL without a base"),
+            ("http://127.0.0.1:99999/", "not a URL: invalid port number"),
+            (
+                "ftp://127.0.0.1/",
+                "unsupported scheme \"ftp\": only http and https",
+            ),
+            (
+                "file:///etc/passwd",
+                "unsupported scheme \"file\": only http and https",
+            ),
+            (
+                "data:text/html,x",
+                "unsupported scheme \"data\": only http and https",
+            ),
+        ];
+        for (text, why) in bad {
+            assert_eq!(parse_url(text), Err(why.to_owned()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_timeout_is_a_millisecond_to_a_day() {
+        assert_eq!(parse_timeout("0.001"), Ok(Duration::from_millis(1)));
+        assert_eq!(parse_timeout(" 86400 "), Ok(Duration::from_secs(86_400)));
+        for bad in [
+            "0", "4.9e-324", "0.0009", "86400.5", "NaN", "inf", "-1", "soon",
+        ] {
+            assert!(parse_timeout(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
 }

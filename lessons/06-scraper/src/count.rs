@@ -716,6 +716,9 @@ mod tests {
     fn scripts_styles_templates_and_ruby_text_are_not_text() {
         assert_eq!(count("<script>var a = '<p>x</p>';</script>b"), 1);
         assert_eq!(count("<style>p { color: red }</style>b"), 1);
+        // Raw text: a tag inside <style> is part of its string, so the
+        // </div> closes nothing and "ab" stays hidden.
+        assert_eq!(count("<div><style></div>ab</style></div>"), 0);
         assert_eq!(count("<template><p>hidden</p></template>b"), 1);
         assert_eq!(count("<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>"), 1);
         // A script ends at its first </script>, even inside <!--.

@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 use reqwest::blocking::Client;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Url, redirect};
-use scraper::{Html, Selector};
+use scraper::Selector;
 
 use crate::count::{self, Decoded};
+use crate::parse;
 
 /// What was fetched, counted and picked out of one page.
 #[derive(Debug, Clone)]
@@ -63,26 +64,32 @@ impl Fetcher {
         })
     }
 
-    // ANCHOR: deadline
-    /// Fetches `url` and counts its text within `--timeout`; `Err` says
-    /// why not.
+    /// Fetches `url` within `--timeout`, then counts its text and picks
+    /// out its title and links; `Err` says why not.
     pub fn fetch(&self, url: &str) -> Result<Page, String> {
+        let body = self.download(url)?;
+        scrape(url, &body)
+    }
+
+    // ANCHOR: deadline
+    /// Downloads the body of `url` within `--timeout`; `Err` says why not.
+    fn download(&self, url: &str) -> Result<Vec<u8>, String> {
         let deadline = Instant::now() + self.timeout;
         // A read that stalls can wait a whole client timeout by itself, so
-        // the fetch runs on a thread of its own, and this one waits for it
-        // until the deadline, not a moment longer. A fetch given up on is
-        // left to end on its own timeout; nothing waits for it.
+        // the download runs on a thread of its own, and this one waits for
+        // it until the deadline, not a moment longer. A download given up
+        // on is left to end on its own timeout; nothing waits for it.
         let (done, result) = mpsc::channel();
         let (fetcher, owned) = (self.clone(), url.to_owned());
         thread::Builder::new()
             .name("fetch".to_owned())
             .spawn(move || {
-                let _ = done.send(fetcher.fetch_until(&owned, deadline));
+                let _ = done.send(fetcher.download_until(&owned, deadline));
             })
             .map_err(|err| format!("cannot start a thread to fetch it: {err}"))?;
         match result.recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
-            Ok(fetched) => fetched,
+            Ok(downloaded) => downloaded,
             Err(RecvTimeoutError::Timeout) => Err(self.too_slow()),
             Err(RecvTimeoutError::Disconnected) => {
                 Err("the fetch failed unexpectedly (its thread panicked)".to_owned())
@@ -91,7 +98,11 @@ impl Fetcher {
     }
     // ANCHOR_END: deadline
 
-    fn fetch_until(&self, url: &str, deadline: Instant) -> Result<Page, String> {
+    fn download_until(
+        &self,
+        url: &str,
+        deadline: Instant,
+    ) -> Result<Vec<u8>, String> {
         let parsed =
             Url::parse(url).map_err(|err| format!("malformed URL: {err}"))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -102,9 +113,10 @@ impl Fetcher {
         }
         let mut response = self
             .client
-            .get(parsed.clone())
+            .get(parsed)
             .send()
-            .map_err(|err| self.describe(&err))?;
+            // The line that reports it names the URL already.
+            .map_err(|err| self.describe(&err.without_url()))?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("the server answered HTTP {status}"));
@@ -124,8 +136,7 @@ impl Fetcher {
         {
             return Err(self.too_large());
         }
-        let body = self.read_body(&mut response, deadline)?;
-        Ok(scrape(url, &parsed, &body))
+        self.read_body(&mut response, deadline)
     }
 
     // ANCHOR: body
@@ -151,6 +162,13 @@ impl Fetcher {
             // One byte over the limit is enough to know: stop reading.
             if body.len() + read > self.max_bytes {
                 return Err(self.too_large());
+            }
+            // Grown as a Vec grows, doubling, but never past the limit: a
+            // body near a large --max-bytes fits in about that much memory.
+            if body.capacity() - body.len() < read {
+                let wanted =
+                    (body.capacity() * 2).clamp(body.len() + read, self.max_bytes);
+                body.reserve_exact(wanted - body.len());
             }
             body.extend_from_slice(&chunk[..read]);
             // A server that trickles a byte at a time never makes a single
@@ -194,17 +212,20 @@ impl Fetcher {
     }
 }
 
-/// Decodes and counts the page, and picks its title and links out of it
-/// with CSS selectors: what a scraper is for.
-fn scrape(url: &str, base: &Url, body: &[u8]) -> Page {
+/// Decodes and counts a page's `body`, fetched from `url`, and picks its
+/// title and links out of it with CSS selectors: what a scraper is for.
+/// `Err` if the page nests its elements too deeply to parse.
+pub fn scrape(url: &str, body: &[u8]) -> Result<Page, String> {
     let Decoded {
         text,
         encoding,
         declared_but_invalid,
     } = count::decode(body);
     let chars = count::text_len(&text);
+    let base = Url::parse(url).map_err(|err| format!("malformed URL: {err}"))?;
     // ANCHOR: select
-    let document = Html::parse_document(&text);
+    // The tree a browser builds (scraper's `Html`), from html5ever.
+    let document = parse::document(&text)?;
     let title = Selector::parse("title").expect("a valid selector");
     let link = Selector::parse("a[href]").expect("a valid selector");
     let title = document
@@ -218,7 +239,7 @@ fn scrape(url: &str, base: &Url, body: &[u8]) -> Page {
         .map(String::from)
         .collect();
     // ANCHOR_END: select
-    Page {
+    Ok(Page {
         url: url.to_owned(),
         chars,
         bytes: body.len(),
@@ -226,6 +247,19 @@ fn scrape(url: &str, base: &Url, body: &[u8]) -> Page {
         declared_but_invalid,
         title,
         links,
+    })
+}
+
+/// `url` as the lesson shows it: a password in it is hidden
+/// (`http://user:***@host/`), since a terminal or a log is no place for one.
+pub fn shown(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Only a URL that cannot have a password refuses one.
+            let _ = parsed.set_password(Some("***"));
+            parsed.into()
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -254,4 +288,54 @@ pub fn innermost(err: &dyn Error) -> String {
 
 fn seconds(d: Duration) -> String {
     format!("{} s", d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetcher(max_bytes: usize) -> Fetcher {
+        Fetcher::new(Duration::from_secs(10), max_bytes).expect("a client")
+    }
+
+    /// A deadline no test here comes near.
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(600)
+    }
+
+    #[test]
+    fn a_body_of_exactly_the_limit_is_read_and_one_byte_more_is_not() {
+        let body = vec![b'a'; 100_000];
+        let read = fetcher(100_000).read_body(&mut &body[..], far());
+        assert_eq!(read.map(|b| b.len()), Ok(100_000));
+        let over = fetcher(99_999).read_body(&mut &body[..], far());
+        assert_eq!(
+            over,
+            Err("the body is larger than 99999 bytes (--max-bytes)".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_body_at_the_limit_takes_no_more_memory_than_the_limit() {
+        // Doubling from 16 KiB, as a Vec grows, would end at 4 MiB for
+        // these 3 MB.
+        let max = 3_000_000;
+        let body = vec![b'a'; max];
+        let read = fetcher(max).read_body(&mut &body[..], far());
+        let read = read.expect("within the limit");
+        assert_eq!(read.len(), max);
+        assert!(read.capacity() <= max, "capacity {}", read.capacity());
+    }
+
+    #[test]
+    fn a_password_is_never_shown() {
+        assert_eq!(
+            shown("http://user:s3cret@127.0.0.1:8/a?b"),
+            "http://user:***@127.0.0.1:8/a?b"
+        );
+        // Nothing to hide: the URL as it was typed.
+        for plain in ["http://user@host/", "HTTP://Host/", "http://host"] {
+            assert_eq!(shown(plain), plain);
+        }
+    }
 }

@@ -14,29 +14,23 @@
 //! `count.rs`, and `--serve` to compare the two side by side.
 
 mod args;
+mod serve;
+mod show;
 
 use std::process::ExitCode;
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use args::Args;
-use lesson_06_scraper::fetch::{Fetcher, Page};
+use lesson_06_scraper::fetch::{Fetcher, Page, shown};
 use lesson_06_scraper::site::Site;
 use lesson_kit::{Plan, say};
-use serde_json::json;
 
 /// The embedded site's simulated network latency, per page.
 const LATENCY: Duration = Duration::from_millis(500);
-
-/// One fetch, finished: by which thread, when, and how it went.
-struct Fetched {
-    url: String,
-    worker: String,
-    start: Duration,
-    end: Duration,
-    result: Result<Page, String>,
-}
+/// How often the collector looks up from the channel to see if Ctrl-C came.
+const LOOK_UP: Duration = Duration::from_millis(50);
 
 fn main() -> ExitCode {
     let args: Args = lesson_kit::args!();
@@ -55,7 +49,7 @@ fn main() -> ExitCode {
     };
     let urls = site.as_ref().map_or_else(|| args.urls.clone(), Site::urls);
     if args.serve {
-        return serve(&urls);
+        return serve::serve(&urls);
     }
     let workers = match (args.sequential, args.workers) {
         (true, _) => 1,
@@ -79,139 +73,93 @@ fn main() -> ExitCode {
 
     lesson_kit::run!(plan, || {
         // ANCHOR: wait
-        // Every result comes through this channel, and so does Ctrl-C: a
-        // blocking fetch cannot be cancelled, so after Ctrl-C the lesson
-        // stops waiting for the fetches still stuck instead of joining them.
         let (done, results) = mpsc::channel();
-        let stop = done.clone();
-        lesson_kit::on_stop(move || {
-            let _ = stop.send(None);
-        });
-        if lesson_kit::stopped() {
-            return; // Ctrl-C came before the hook was in place
-        }
+        // `done` moves into spawn_fetchers, which gives each fetcher a
+        // clone and drops the original: only the fetchers hold a Sender.
         spawn_fetchers(urls.clone(), workers, fetcher, done);
+        // The collector: each fetch as it ends, until the channel closes.
         let mut pages = Vec::new();
-        for _ in 0..urls.len() {
-            let Ok(Some(fetched)) = results.recv() else {
-                break;
-            };
-            pages.extend(show(fetched, args.links));
+        while !lesson_kit::stopped() {
+            match results.recv_timeout(LOOK_UP) {
+                Ok(fetched) => pages.extend(show::fetched(fetched, args.links)),
+                // Nothing yet: look for Ctrl-C, then wait again.
+                Err(RecvTimeoutError::Timeout) => {}
+                // The last fetcher is gone: every fetch is over.
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        if !lesson_kit::stopped() {
+            match pages.len() {
+                n if n == urls.len() => say!("All web pages fetched"),
+                n => say!("{n} of {} web pages fetched", urls.len()),
+            }
         }
         lesson_kit::fact("pages", pages);
-        if !lesson_kit::stopped() {
-            say!("All web pages fetched");
-        }
         // ANCHOR_END: wait
     })
 }
 
 // ANCHOR: spawn
 /// Starts `workers` threads that take the URLs in turn, fetch each and
-/// send the result to `done`. As many workers as URLs: one thread per URL.
+/// send what came of it to `done`. As many workers as URLs: one thread per
+/// URL.
 fn spawn_fetchers(
     urls: Vec<String>,
     workers: usize,
     fetcher: Arc<Fetcher>,
-    done: Sender<Option<Fetched>>,
+    done: Sender<Fetched>,
 ) {
     let queue = Arc::new(Mutex::new(urls.into_iter()));
-    let refused = done.clone();
     for n in 1..=workers {
         // Each thread owns its handles: `move` takes these clones in.
         let (queue, fetcher, done) =
             (Arc::clone(&queue), Arc::clone(&fetcher), done.clone());
-        let worker = format!("thread {n}");
         // `thread::spawn`, with a thread the system refuses reported as one
-        // line: the threads already started fetch every URL. If none did,
-        // the `None` tells the collector that no result is coming.
+        // line: the threads already started fetch every URL.
         let what = format!("fetching thread {n} of {workers}");
         let spawned = lesson_kit::spawn(&what, move || {
-            loop {
+            // After Ctrl-C no new fetch starts.
+            while !lesson_kit::stopped() {
                 // The lock is let go at the end of this statement, before
                 // the fetch: the other threads take URLs meanwhile.
                 let next =
                     queue.lock().unwrap_or_else(PoisonError::into_inner).next();
                 let Some(url) = next else { break };
-                let start = lesson_kit::elapsed();
-                let result = fetcher.fetch(&url);
-                let end = lesson_kit::elapsed();
-                let worker = worker.clone();
-                let fetched = Fetched {
-                    url,
-                    worker,
-                    start,
-                    end,
-                    result,
-                };
-                if done.send(Some(fetched)).is_err() {
+                if done.send(fetch_one(&fetcher, &url)).is_err() {
                     break; // the lesson stopped listening
                 }
             }
         });
         if spawned.is_none() {
-            if n == 1 {
-                let _ = refused.send(None);
-            }
             break;
         }
     }
 }
 // ANCHOR_END: spawn
 
-/// Prints a fetch's line (or reports its failure), records its task for
-/// the timeline, and returns the page's JSON for the report.
-fn show(fetched: Fetched, links: bool) -> Option<serde_json::Value> {
-    let Fetched {
-        url,
-        worker,
-        start,
-        end,
-        result,
-    } = fetched;
-    let page = match result {
-        Ok(page) => page,
-        Err(why) => {
-            lesson_kit::record_task(&worker, &format!("failed: {url}"), start, end);
-            lesson_kit::fail(format!("{url}: {why}"));
-            return None;
-        }
-    };
-    let line = format!("Fetched {} characters from {url}", page.chars);
-    lesson_kit::record_task(&worker, &line, start, end);
-    say!("{line}");
-    if let Some(declared) = &page.declared_but_invalid {
-        lesson_kit::warn(format!(
-            "{url}: declares charset {declared} but is not valid in it; \
-             decoded as {}, as BeautifulSoup does",
-            page.encoding
-        ));
-    }
-    if links {
-        for link in &page.links {
-            say!("  link: {link}");
-        }
-    }
-    Some(json!({
-        "url": url, "chars": page.chars, "bytes": page.bytes,
-        "encoding": page.encoding, "title": page.title, "links": page.links,
-        "ms": (end - start).as_secs_f64() * 1000.0,
-    }))
+// ANCHOR: fetch_one
+/// One fetch, over: the page (its URL as shown), how long it took, and
+/// what came of it.
+struct Fetched {
+    url: String,
+    took: Duration,
+    result: Result<Page, String>,
 }
 
-/// `--serve`: the embedded site alone, until Ctrl-C.
-fn serve(urls: &[String]) -> ExitCode {
-    lesson_kit::run!(Plan::new(), || {
-        for url in urls {
-            say!("Serving {url}");
-        }
-        say!("Press Ctrl-C to stop");
-        let (stop, stopped) = mpsc::channel();
-        lesson_kit::on_stop(move || {
-            let _ = stop.send(());
-        });
-        if !lesson_kit::stopped() {
-            let _ = stopped.recv();
-        }
-    })
+/// Fetches one page on this thread, and draws it in the timeline: a bar
+/// from the request to the page counted, cut short if the fetch failed,
+/// still open if Ctrl-C came first.
+fn fetch_one(fetcher: &Fetcher, url: &str) -> Fetched {
+    let name = show::page_name(url);
+    lesson_kit::begin(&name);
+    let began = Instant::now();
+    let result = fetcher.fetch(url);
+    let took = began.elapsed();
+    match &result {
+        Ok(_) => lesson_kit::done(&name),
+        Err(_) => lesson_kit::cut_short(),
+    }
+    let url = shown(url);
+    Fetched { url, took, result }
 }
+// ANCHOR_END: fetch_one

@@ -131,7 +131,7 @@ async fn cpu_on_rayon(rayon: &rayon::ThreadPool, n: usize) {
 /// Keeps a core busy for `pause` times the time scale: CPU work of a
 /// known length, in a bar of its own. Ctrl-C ends it early.
 fn spin(pause: Duration) {
-    lesson_kit::begin();
+    lesson_kit::begin("computing");
     let end = Instant::now() + pause.mul_f64(lesson_kit::options().time_scale);
     while Instant::now() < end && !lesson_kit::stopped() {
         std::hint::spin_loop();

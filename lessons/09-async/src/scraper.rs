@@ -53,7 +53,7 @@ pub async fn scrape(urls: Vec<String>, limit: usize, fetcher: Arc<Fetcher>) {
         let fetch = async move {
             // Err only if the semaphore were closed, which it never is.
             let _permit = in_flight.acquire_owned().await.ok()?;
-            lesson_kit::begin();
+            lesson_kit::begin(&url);
             let result = fetcher.fetch(&url).await;
             show(&url, result)
         };
@@ -81,7 +81,8 @@ fn show(url: &str, result: Result<Fetched, String>) -> Option<Value> {
             Some(json!({"url": url, "chars": page.chars, "bytes": page.bytes}))
         }
         Err(why) => {
-            lesson_kit::done(&format!("failed: {url}"));
+            // A failed fetch is not a finished task: its bar ends in `>`.
+            lesson_kit::cut_short();
             lesson_kit::fail(format!("{url}: {why}"));
             None
         }
