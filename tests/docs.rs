@@ -139,6 +139,42 @@ fn every_chapter_run_matches_what_its_lesson_prints_now() {
     }
 }
 
+/// A panic that a chapter run shows names the source line it came from.
+/// A comment added above that line moves it, and the saved run, whose
+/// stderr lines the test above leaves out, would send the reader to the
+/// wrong line: the named line must still be the one that panics.
+#[test]
+fn every_panic_in_a_chapter_run_names_the_line_that_panics() {
+    let mut panics = 0;
+    for (_, path) in chapter_runs() {
+        let text = fs::read_to_string(&path).expect("a chapter run");
+        for line in text.lines() {
+            // `... panicked at lessons/03-threadpool/src/main.rs:46:9: ...`
+            let Some((_, place)) = line.split_once(" panicked at ") else {
+                continue;
+            };
+            let mut parts = place.splitn(3, ':');
+            let (file, number) = (parts.next(), parts.next());
+            let (Some(file), Some(Ok(number))) =
+                (file, number.map(str::parse::<usize>))
+            else {
+                panic!("{}: no file and line in {line:?}", path.display());
+            };
+            let source = fs::read_to_string(root().join(file))
+                .unwrap_or_else(|err| panic!("{}: {file}: {err}", path.display()));
+            let named = source.lines().nth(number.saturating_sub(1)).unwrap_or("");
+            assert!(
+                named.contains("panic!("),
+                "{}: {line:?} names line {number} of {file}, which is {named:?}: \
+                 run `make docs-output` again",
+                path.display()
+            );
+            panics += 1;
+        }
+    }
+    assert!(panics >= 1, "no chapter run shows a panic's place");
+}
+
 /// A line as `docs-output.sh` writes it: PIDs and ephemeral ports hidden.
 fn normalise(line: &str) -> String {
     let mut out = normalise_pids(line);

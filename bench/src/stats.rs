@@ -99,14 +99,13 @@ impl Unit {
         if spread.runs < 2 {
             return median;
         }
-        let bare = |v: f64| {
-            let text = self.show(v);
-            text.split(' ').next().unwrap_or_default().to_owned()
-        };
-        let bare = |v| match self {
+        // The ends in the median's unit, even where one of them alone would
+        // switch units: 844 us (775..1191), never 844 us (775..1.19).
+        let bare = |v: f64| match self {
             Unit::Times => format!("{v:.2}"),
+            // Rates keep their own prefix: 996.1 k/s (897.8 k..1.05 M).
             Unit::PerSecond => self.show(v).trim_end_matches("/s").to_owned(),
-            _ => bare(v),
+            Unit::Ms | Unit::Us | Unit::MbPerSecond | Unit::KiB => digits(v),
         };
         format!("{median} ({}..{})", bare(spread.min), bare(spread.max))
     }
@@ -172,6 +171,11 @@ mod tests {
         assert_eq!(Unit::Us.show(94.0), "94.0 us");
         let process = Spread::of(&[950.0, 1220.0, 1980.0]).expect("samples");
         assert_eq!(Unit::Us.show_spread(&process), "1.22 ms (0.950..1.98)");
+        // A median under a millisecond keeps its ends in us, the slowest too.
+        let bare = Spread::of(&[775.5, 843.5, 1191.3]).expect("samples");
+        assert_eq!(Unit::Us.show_spread(&bare), "844 us (776..1191)");
+        let quick = Spread::of(&[42.6, 50.7, 71.1]).expect("samples");
+        assert_eq!(Unit::Us.show_spread(&quick), "50.7 us (42.6..71.1)");
         let rayon = Spread::of(&[197.2e6]).expect("a sample");
         assert_eq!(Unit::PerSecond.show_spread(&rayon), "197 M/s");
         assert_eq!(Unit::PerSecond.show(9750.0), "9.8 k/s");

@@ -322,7 +322,8 @@ fn lessons_tables(results: &Results) -> String {
     for row in &with_plan {
         let ideal = (row.rust.as_ref().ok())
             .and_then(|s| s.ideal_ms)
-            .map_or(String::new(), |ms| Unit::Ms.show(ms));
+            // A plan's sums of whole sleeps: `18 s`, `0.5 s`, not `18000 ms`.
+            .map_or(String::new(), |ms| format!("{} s", ms / 1e3));
         let _ = writeln!(
             out,
             "| {} | {ideal} | {} | {} |",
@@ -694,9 +695,7 @@ mod tests {
             .expect("lesson 01's row");
         // Medians and ranges of 0.2, 0.4 and 0.3 ms over the ideal.
         assert!(
-            row.ends_with(
-                "| 10000 ms | 0.300 ms (0.200..0.400) | python3 not found |"
-            ),
+            row.ends_with("| 10 s | 0.300 ms (0.200..0.400) | python3 not found |"),
             "{row}"
         );
         // 18 s of sleeps in 10 000.3 ms, against 18 / 10 allowed.

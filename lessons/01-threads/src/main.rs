@@ -8,8 +8,9 @@
 //! changes; the order between them, at the same instant, can.
 //!
 //! Four more runs in `examples/`: `join_value` (a thread hands back a
-//! value), `scoped` (threads that borrow local data) and `join_in_loop` (the
-//! classic mistake that makes threads run one after another).
+//! value), `scoped` (threads that borrow local data), `stop_flag` (asking a
+//! thread to stop) and `join_in_loop` (the classic mistake that makes
+//! threads run one after another).
 
 use std::process::ExitCode;
 use std::thread;
