@@ -43,6 +43,7 @@ fn region(start: usize, end: usize, perms: &str, path: &str) -> Region {
 }
 
 /// `region_of(SAMPLE, address)` for each address, within the time limit.
+#[track_caller]
 fn look_up(addresses: &[usize]) -> Vec<Option<Region>> {
     let addresses = addresses.to_vec();
     within(LIMIT, "region_of", move || {
@@ -210,12 +211,14 @@ fn a_function() -> u64 {
     NUMBER.load(Ordering::Relaxed)
 }
 
+/// Where a value is, as a number: looking at an address needs no `unsafe`.
 fn address_of<T>(value: &T) -> usize {
     value as *const T as usize
 }
 
 /// This process's memory map, and each address's region in it as
 /// `region_of` finds it.
+#[track_caller]
 fn look_up_in_this_process(addresses: Vec<usize>) -> Vec<Option<Region>> {
     let maps =
         fs::read_to_string("/proc/self/maps").expect("the test reads its map");
