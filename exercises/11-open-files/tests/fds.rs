@@ -155,14 +155,16 @@ fn lists_the_descriptors_in_the_order_of_their_numbers() {
 fn leaves_out_its_own_listing() {
     let listing = PathBuf::from(format!("/proc/{}/fd", process::id()));
     let files = listed();
-    let own = files.iter().find(|(_, target)| *target == listing);
-    assert!(
-        own.is_none(),
-        "the list has {own:?}: that descriptor was the listing of /proc/self/fd \
-         itself, open only while the folder was read, and closed now that \
-         open_files has returned.\nhint: leave out the entry whose target is \
-         /proc/PID/fd (format!(\"/proc/{{}}/fd\", std::process::id()))."
-    );
+    if let Some((fd, _)) = files.iter().find(|(_, target)| *target == listing) {
+        panic!(
+            "the list has fd {fd}, pointing to {}: that descriptor was the \
+             listing of /proc/self/fd itself, open only while the folder was \
+             read, and closed now that open_files has returned.\nhint: leave \
+             out the entry whose target is /proc/PID/fd \
+             (format!(\"/proc/{{}}/fd\", std::process::id())).",
+            listing.display()
+        );
+    }
 }
 
 #[test]
