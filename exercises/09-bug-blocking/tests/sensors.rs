@@ -40,7 +40,7 @@ fn runtime() -> Runtime {
 }
 
 #[test]
-fn every_reading_comes_in_the_order_of_the_sensors() {
+fn the_readings_come_in_the_order_of_the_sensors() {
     PROBE.reset();
     // Sensor 1 is the slowest: in the order they finish, it comes last.
     let got = within(LIMIT, "read_all", || {
@@ -55,7 +55,7 @@ fn every_reading_comes_in_the_order_of_the_sensors() {
 }
 
 #[test]
-fn the_sensors_are_read_at_the_same_time() {
+fn sensors_are_read_at_the_same_time() {
     PROBE.reset();
     let began = Instant::now();
     within(LIMIT, "read_all", || {
