@@ -266,15 +266,13 @@ fn a_woken_consumer_looks_again_for_an_item() {
 }
 
 #[test]
-fn close_wakes_every_waiting_thread() {
-    let consumers_queue = queue::<usize>(2);
+fn close_wakes_every_waiting_consumer() {
+    let queue = queue::<usize>(2);
     let consumers: Vec<_> = (0..4)
-        .map(|n| watch(&consumers_queue, &format!("get {n}"), BoundedQueue::get))
-        .collect();
-    let consumers: Vec<_> = (consumers.into_iter())
+        .map(|n| watch(&queue, &format!("get {n}"), BoundedQueue::get))
         .map(|consumer| must_wait(consumer, "get", "empty"))
         .collect();
-    on(&consumers_queue, "close", BoundedQueue::close);
+    on(&queue, "close", BoundedQueue::close);
     let ended = join_all(consumers);
     let still = ended.iter().filter(|e| e.is_none()).count();
     assert_eq!(
@@ -288,17 +286,18 @@ fn close_wakes_every_waiting_thread() {
         [Some(None); 4],
         "a get on a closed, empty queue is None"
     );
+}
 
-    let producers_queue = queue(2);
-    on(&producers_queue, "put", |queue| queue.put(0)).expect("an open queue");
-    on(&producers_queue, "put", |queue| queue.put(1)).expect("an open queue");
+#[test]
+fn close_wakes_every_waiting_producer() {
+    let queue = queue(2);
+    on(&queue, "put", |queue| queue.put(0)).expect("an open queue");
+    on(&queue, "put", |queue| queue.put(1)).expect("an open queue");
     let producers: Vec<_> = (2..6)
-        .map(|n| watch(&producers_queue, &format!("put({n})"), move |q| q.put(n)))
-        .collect();
-    let producers: Vec<_> = (producers.into_iter())
+        .map(|n| watch(&queue, &format!("put({n})"), move |queue| queue.put(n)))
         .map(|producer| must_wait(producer, "put", "full"))
         .collect();
-    on(&producers_queue, "close", BoundedQueue::close);
+    on(&queue, "close", BoundedQueue::close);
     let ended = join_all(producers);
     let still = ended.iter().filter(|e| e.is_none()).count();
     assert_eq!(
