@@ -13,8 +13,8 @@
 //! `read_all` gives each sensor a task, spawns them all, then awaits them
 //! in order. The readings are right, and in the right order. But three
 //! sensors take three times as long as one, and while they are read, the
-//! program's other tasks (here, one that ticks every 10 ms) do not run at
-//! all.
+//! program's other tasks do not run at all (the tests run one beside
+//! `read_all` that ticks every 10 ms: it does not tick).
 //!
 //! Find the bug and fix it: the sensors must be read at the same time,
 //! and the runtime's thread must stay free for the other tasks meanwhile.
