@@ -18,7 +18,8 @@
 //! eats, and `table.think()` thinks. The table also keeps a record of who
 //! holds and who waits for which fork, which the tests read; and it makes
 //! the worst timing happen on every run, not now and then (see its doc
-//! comment).
+//! comment). Philosophers and forks are numbered from 0 in the code, and
+//! from 1 in the tests' messages, as in the lesson.
 //!
 //! The dinner starts, and never ends. Find the bug and fix it: every
 //! philosopher eats every meal, neighbours never at once, and two
