@@ -15,22 +15,39 @@ use std::time::Duration;
 /// an answer other than `200 OK`. It blocks the calling thread until then.
 pub fn get(url: &str) -> Result<String, String> {
     let fail = |why: String| format!("{url}: {why}");
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| fail("only http:// URLs".into()))?;
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (host, path) = split(url)?;
     let mut stream = TcpStream::connect(host)
         .map_err(|err| fail(format!("cannot connect: {err}")))?;
     let limit = Some(Duration::from_secs(10));
     stream
         .set_read_timeout(limit)
         .map_err(|err| fail(err.to_string()))?;
-    write!(stream, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n")
+    write!(stream, "{}", request(host, path))
         .map_err(|err| fail(format!("cannot send the request: {err}")))?;
     let mut answer = String::new();
     stream
         .read_to_string(&mut answer)
         .map_err(|err| fail(format!("no complete answer: {err}")))?;
+    body(url, &answer)
+}
+
+/// The host (`host:port`) and the path (without its first `/`) of an
+/// `http://` URL.
+pub(crate) fn split(url: &str) -> Result<(&str, &str), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("{url}: only http:// URLs"))?;
+    Ok(rest.split_once('/').unwrap_or((rest, "")))
+}
+
+/// The request for `path` on `host`.
+pub(crate) fn request(host: &str, path: &str) -> String {
+    format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n")
+}
+
+/// The body of a whole HTTP answer to `url`, if it says `200 OK`.
+pub(crate) fn body(url: &str, answer: &str) -> Result<String, String> {
+    let fail = |why: String| format!("{url}: {why}");
     let (head, body) = answer
         .split_once("\r\n\r\n")
         .ok_or_else(|| fail("not an HTTP answer".into()))?;

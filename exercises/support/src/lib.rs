@@ -10,16 +10,29 @@
 //! - [`Lines`]: the lines a child process writes, each waited for at most so
 //!   long;
 //! - [`SlowSite`] and [`http::get`]: a small web site on 127.0.0.1 that
-//!   answers slowly, and a client for it.
+//!   answers slowly, and a client for it;
+//! - [`Watched`]: a call on a thread of its own, which the test sees fall
+//!   asleep (blocked, waiting to be woken) or return.
+//!
+//! And code that exercises give the learner, to call from their own:
+//!
+//! - [`philosophers`]: the dining philosophers' table (exercise
+//!   10-bug-philosophers);
+//! - `async_http::get`, with the `async-http` feature: an async client for
+//!   the slow site (exercise 09-fetch-limited).
 //!
 //! The exercises' tests run one at a time (`RUST_TEST_THREADS=1` in
 //! `exercises/.cargo/config.toml`), since they count threads and time tasks.
 
+#[cfg(feature = "async-http")]
+pub mod async_http;
 pub mod http;
 mod lines;
+pub mod philosophers;
 mod probe;
 mod procs;
 mod site;
+mod watched;
 
 pub use lines::{Lines, Next};
 pub use probe::{Probe, Running};
@@ -27,6 +40,7 @@ pub use procs::{
     Process, children, most_children_during, threads_back_to, threads_now,
 };
 pub use site::SlowSite;
+pub use watched::{Now, Watched};
 
 use std::any::Any;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -90,7 +104,7 @@ where
 }
 
 /// The text of a panic: `panic!("...")` carries a `&str` or a `String`.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(text) = payload.downcast_ref::<&str>() {
         (*text).to_owned()
     } else if let Some(text) = payload.downcast_ref::<String>() {

@@ -1,0 +1,40 @@
+//! Exercise 09-fetch-limited, a WRONG solution the tests must reject: a
+//! semaphore of `at_most` permits, but `let _ = ...acquire().await` keeps
+//! no permit: `_` binds nothing, so the permit is dropped at once, goes
+//! back to the semaphore, and every fetch starts at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use exercise_support::async_http;
+use tokio::sync::Semaphore;
+use tokio::time::timeout;
+
+/// Fetches every URL, each in a task of its own, at most `at_most` (at
+/// least 1) at a time and each within `deadline`; returns each page's
+/// number of characters, or its error, in the order of `urls`.
+pub async fn fetch_all(
+    urls: Vec<String>,
+    at_most: usize,
+    deadline: Duration,
+) -> Vec<Result<usize, String>> {
+    let in_flight = Arc::new(Semaphore::new(at_most));
+    let tasks: Vec<_> = urls
+        .into_iter()
+        .map(|url| {
+            let in_flight = Arc::clone(&in_flight);
+            tokio::spawn(async move {
+                let _ = in_flight.acquire().await;
+                match timeout(deadline, async_http::get(&url)).await {
+                    Ok(page) => page.map(|text| text.chars().count()),
+                    Err(_) => Err(format!("{url}: no answer in time")),
+                }
+            })
+        })
+        .collect();
+    let mut pages = Vec::new();
+    for task in tasks {
+        pages.push(task.await.unwrap_or_else(|err| Err(err.to_string())));
+    }
+    pages
+}
