@@ -206,12 +206,18 @@ impl Child {
     /// too, sees no time pass.
     ///
     /// The watch runs on one thread of the kit's for all children. If the
-    /// system refuses that thread, the refusal is reported ([`crate::spawn`])
-    /// and the child is not watched.
+    /// system refuses that thread, the refusal is reported as
+    /// [`crate::spawn`] reports one, and the child is not watched.
     pub fn give_up_when_stopped(&self) {
         static WATCHER: Once = Once::new();
         WATCHER.call_once(|| {
-            crate::spawn("the thread that watches the children", watch_stopped);
+            // Named, as a lesson that lists its threads shows it.
+            let watcher = (thread::Builder::new().name("child watcher".to_owned()))
+                .spawn(watch_stopped);
+            if let Err(err) = watcher {
+                let what = "the thread that watches the children";
+                crate::fail(format!("cannot start {what}: {err}"));
+            }
         });
         lock(&WATCHED).push((self.pid(), None));
     }
