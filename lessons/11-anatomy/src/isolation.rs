@@ -114,6 +114,8 @@ fn in_a_child() -> Result<Vec<Sighting>, String> {
         .map_err(|err| format!("cannot start a child: {err}"))?;
     let begun = lesson_kit::elapsed();
     let mut child = Child::spawn(CHILD, command).map_err(|err| err.to_string())?;
+    // Stopped from outside (kill -STOP), it would hold the read for ever.
+    child.give_up_when_stopped();
     let stdout = child.take_stdout().ok_or("the child has no stdout")?;
     let mut seen = Vec::new();
     let mut garbage = false;
