@@ -148,9 +148,15 @@ fn chapter_runs_show_no_path_of_the_machine_that_made_them() {
         let text = fs::read_to_string(&path).expect("a chapter run");
         let built = text.split_whitespace().find(|word| {
             word.starts_with('/')
-                && (word.contains("/target/debug/") || word.contains("/target/release/"))
+                && (word.contains("/target/debug/")
+                    || word.contains("/target/release/"))
         });
-        assert_eq!(built, None, "{}: write it with make docs-output", path.display());
+        assert_eq!(
+            built,
+            None,
+            "{}: write it with make docs-output",
+            path.display()
+        );
     }
 }
 
