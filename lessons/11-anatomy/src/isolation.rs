@@ -27,7 +27,8 @@ struct Sighting {
 /// The timeline's row for the child.
 const CHILD: &str = "child: isolation";
 
-/// The parent's own `NUMBER`, now.
+// ANCHOR: here
+/// This process's `NUMBER`, now: its PID, the static's address, its value.
 fn here(who: &str) -> Sighting {
     Sighting {
         who: who.to_owned(),
@@ -36,6 +37,7 @@ fn here(who: &str) -> Sighting {
         value: NUMBER.load(Ordering::SeqCst),
     }
 }
+// ANCHOR_END: here
 
 pub fn run() -> Result<(), String> {
     let start = NUMBER.load(Ordering::SeqCst);

@@ -52,6 +52,7 @@ struct Seen {
     syscall: Option<(u64, String)>,
 }
 
+// ANCHOR: hold
 /// What holds the threads in their states. Dropping it lets every one of
 /// them go, on every way out of the scope, so that the scope's wait for
 /// its threads always ends.
@@ -69,6 +70,7 @@ impl Drop for Hold<'_> {
         self.pipe.take();
     }
 }
+// ANCHOR_END: hold
 
 pub fn run() -> Result<(), String> {
     say!(
@@ -226,6 +228,7 @@ impl Seen {
     }
 }
 
+// ANCHOR: start_thread
 /// Starts a named thread that sends its thread id (TID) to `tids`, then
 /// does `work`: main knows then which `/proc/self/task/TID` is whose.
 fn start_thread<'scope>(
@@ -247,6 +250,7 @@ fn start_thread<'scope>(
         .map(drop)
         .map_err(|err| format!("cannot start a thread: {err}"))
 }
+// ANCHOR_END: start_thread
 
 fn pid_of(child: &Child) -> Pid {
     Pid::from_raw(i32::try_from(child.pid()).unwrap_or(i32::MAX))
