@@ -71,7 +71,7 @@ pub fn run(parent_mib: u64, rounds: u64) -> Result<(), String> {
         "spawn: start `true` and wait for it, {times} each way: with posix_spawn (std's Command), then with fork"
     );
     // Once each way first, not timed: a first start pays for first-time
-    // work (`true` read from disk, the kit's watcher thread started).
+    // work, such as starting the kit's thread that watches the children.
     start_and_wait(POSIX_SPAWN, spawned())?;
     start_and_wait(FORK, forked())?;
     let small = measure(rounds)?;
