@@ -5,6 +5,7 @@
 # without meaning is normalised, so that a rerun changes only what really
 # varies (the order of lines printed at the same instant by two workers):
 # `pid 1234` becomes `pid <pid>`, an ephemeral port `127.0.0.1:<port>`,
+# the repository's own path (where the run was made) `<repo>`,
 # the summary's times are rounded to 10 ms, and the
 # overhead (a fraction of a millisecond, different every run) becomes a
 # bound: `< 1 ms`. Needs the binaries built (make does it).
@@ -28,7 +29,17 @@ if [ $# -gt 0 ]; then command="$command -- $*"; fi
         exit 1
     fi
     if [ "$status" != 0 ]; then echo "[exit status $status]"; fi
-} | awk '
+} | awk -v repo="$PWD" '
+    # Taken literally: a path may hold characters a pattern would not.
+    function replaced(text, from, to,    out, at) {
+        out = ""
+        while ((at = index(text, from)) > 0) {
+            out = out substr(text, 1, at - 1) to
+            text = substr(text, at + length(from))
+        }
+        return out text
+    }
+    { $0 = replaced($0, repo, "<repo>") }
     { gsub(/pid [0-9]+/, "pid <pid>") }
     # An ephemeral port (five digits) changes every run; port 9 and the
     # like are part of what the run shows.

@@ -139,6 +139,27 @@ fn every_chapter_run_matches_what_its_lesson_prints_now() {
     }
 }
 
+/// A chapter run shows a learner's run, not the machine it was made on:
+/// the repository's path is `<repo>` (docs-output.sh writes it so), and no
+/// other absolute path leads into a build folder.
+#[test]
+fn chapter_runs_show_no_path_of_the_machine_that_made_them() {
+    for (_, path) in chapter_runs() {
+        let text = fs::read_to_string(&path).expect("a chapter run");
+        let built = text.split_whitespace().find(|word| {
+            word.starts_with('/')
+                && (word.contains("/target/debug/")
+                    || word.contains("/target/release/"))
+        });
+        assert_eq!(
+            built,
+            None,
+            "{}: write it with make docs-output",
+            path.display()
+        );
+    }
+}
+
 /// A panic that a chapter run shows names the source line it came from.
 /// A comment added above that line moves it, and the saved run, whose
 /// stderr lines the test above leaves out, would send the reader to the

@@ -8,9 +8,12 @@
 
 use std::fs;
 use std::os::unix::fs::MetadataExt;
-use std::time::Duration;
+use std::os::unix::process::CommandExt;
+use std::time::{Duration, Instant};
 
-use nix::sys::signal::Signal;
+use nix::sched::{CpuSet, sched_setaffinity};
+use nix::sys::signal::{self, Signal};
+use nix::unistd::Pid;
 use serde_json::Value;
 
 use crate::procs::{self, assert_none_left, started_by};
@@ -223,6 +226,11 @@ fn each_thread_and_child_is_seen_in_the_state_it_is_held_in() {
     distinct.dedup();
     assert_eq!(distinct.len(), 5, "{threads:?}");
     // The zombie was reaped, and neither child is left in any state.
+    // Stopped only once asleep in its read of stdin (system call 0 on
+    // x86-64), and so shown there.
+    if cfg!(target_arch = "x86_64") {
+        assert_eq!(states[5]["syscall"], 0, "{}", states[5]);
+    }
     let zombie = &report.doc["zombie"];
     assert_eq!(zombie["reaped"], true);
     assert_eq!(procs::state(pid_of(zombie, "pid")), None, "still a zombie");
@@ -345,6 +353,11 @@ fn median(times: &Value) -> f64 {
 fn fork_slows_down_with_a_big_parent_and_posix_spawn_does_not() {
     let (_, report, stderr) =
         part("spawn", &["--parent-mib", "128", "--rounds", "3"]);
+    assert!(
+        report.lines()[0].contains("3 times each way"),
+        "{:?}",
+        report.lines()
+    );
     let spawn = &report.doc["spawn"];
     let (small, big) = (&spawn["small"], &spawn["big"]);
     for times in [small, big] {
@@ -363,6 +376,205 @@ fn fork_slows_down_with_a_big_parent_and_posix_spawn_does_not() {
         forked > 2.0 * spawned,
         "from a 128 MiB parent: fork {forked} ms, posix_spawn {spawned} ms"
     );
+}
+
+#[test]
+fn one_round_is_said_once() {
+    let (_, report, stderr) = part("spawn", &["--parent-mib", "1", "--rounds", "1"]);
+    let first = report.lines().first().cloned().unwrap_or_default();
+    assert!(first.contains(" once each way"), "{first}: {stderr}");
+}
+
+/// A memory limit below what `--parent-mib` asks for: one line that says
+/// how much there is, and exit 1, before anything is allocated. An
+/// address-space limit (`ulimit -v`) stands here for a memory cgroup's,
+/// which the lesson checks the same way but a test cannot set up.
+#[test]
+fn a_parent_bigger_than_the_memory_left_is_refused_before_it_is_filled() {
+    let lesson = bin(LESSON);
+    let mut command = util::command(
+        std::path::Path::new("sh"),
+        &["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""],
+    );
+    command.arg(&lesson);
+    command.args(["--json", "--part", "spawn", "--parent-mib", "2048"]);
+    let run = util::run_command(command);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let report = Report::parse(&run.stdout);
+    let errors = util::strings(&report.doc["errors"]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let error = &errors[0];
+    assert!(
+        error.starts_with("spawn: cannot hold 2048 MiB more: about ")
+            && error.contains("MiB is free here (the address-space limit)"),
+        "{error}"
+    );
+    // Refused before the part began: not one of its lines, no measurement.
+    assert!(report.lines().is_empty(), "{:?}", report.lines());
+    assert!(report.doc["spawn"].is_null());
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}
+
+/// Allowed one core only (`taskset -c 0`), the scheduler part says so in
+/// its first line and runs the one-core pair and the sleeper, no more.
+#[test]
+fn the_scheduler_on_one_allowed_core_says_so_and_skips_the_run_on_two() {
+    let mut command =
+        util::command(&bin(LESSON), &["--json", "--part", "scheduler"]);
+    one_core_only(&mut command);
+    let run = util::run_command(command);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let report = Report::parse(&run.stdout);
+    let lines = report.lines();
+    assert!(
+        lines[0].contains("on one core (this process may use no other)"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("no run on two")),
+        "{lines:?}"
+    );
+    let scheduler = &report.doc["scheduler"];
+    assert_eq!(scheduler["cores"], serde_json::json!([0]));
+    assert!(number(scheduler, "machine_cores") >= 1, "{scheduler}");
+    let runs: Vec<&str> = (list(scheduler, "runs").iter())
+        .map(|r| text(r, "run"))
+        .collect();
+    assert_eq!(runs, ["one core", "one core", "sleeps"]);
+}
+
+#[allow(unsafe_code)] // a hook run between fork and exec
+fn one_core_only(command: &mut std::process::Command) {
+    // SAFETY: the hook runs in the forked child before exec, where only
+    // async-signal-safe calls are allowed: sched_setaffinity is a system
+    // call, and the set is built on the hook's own stack.
+    unsafe {
+        command.pre_exec(|| {
+            let mut core_0 = CpuSet::new();
+            core_0.set(0)?;
+            sched_setaffinity(Pid::from_raw(0), &core_0)?;
+            Ok(())
+        });
+    }
+}
+
+/// The command line of process `pid`, its arguments joined by spaces.
+fn command_line(pid: u32) -> String {
+    let raw = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    String::from_utf8_lossy(&raw).replace('\0', " ")
+}
+
+/// The children of process `pid`: quick to read from each of its threads'
+/// `children` file where the kernel has them, else found in all of `/proc`.
+fn children_of(pid: u32) -> Vec<u32> {
+    let listed = fs::read_dir(format!("/proc/{pid}/task")).map(|tasks| {
+        (tasks.flatten())
+            .filter_map(|task| fs::read_to_string(task.path().join("children")).ok())
+            .flat_map(|text| {
+                let pids: Vec<u32> = text
+                    .split_whitespace()
+                    .filter_map(|p| p.parse().ok())
+                    .collect();
+                pids
+            })
+            .collect::<Vec<u32>>()
+    });
+    let has_files = fs::metadata(format!("/proc/{pid}/task/{pid}/children")).is_ok();
+    match listed {
+        Ok(listed) if has_files => listed,
+        _ => (procs::all_pids().into_iter())
+            .filter(|&child| procs::parent(child) == Some(pid))
+            .collect(),
+    }
+}
+
+/// Which child of the lesson to stop: one running `true`, or one in a
+/// role (`--role stay`), after passing over the first `skip` of them.
+struct Pick {
+    what: &'static str,
+    skip: usize,
+}
+
+impl Pick {
+    fn matches(&self, pid: u32) -> bool {
+        if self.what == "true" {
+            return fs::read_link(format!("/proc/{pid}/exe"))
+                .is_ok_and(|exe| exe.ends_with("true"));
+        }
+        command_line(pid).contains(&format!("--role {} ", self.what))
+    }
+}
+
+/// Stops (SIGSTOP) the child of `lesson` that `pick` names, the moment it
+/// is seen; `None` if the lesson ended first. The child may live a few
+/// milliseconds only: the loop does not sleep.
+fn stop_a_child(lesson: u32, pick: &Pick) -> Option<u32> {
+    let mut passed = Vec::new();
+    let began = Instant::now();
+    while procs::alive(lesson) && began.elapsed() < Duration::from_secs(30) {
+        let children = children_of(lesson)
+            .into_iter()
+            .filter(|&pid| pick.matches(pid));
+        for pid in children {
+            if passed.contains(&pid) {
+                continue;
+            }
+            if passed.len() < pick.skip {
+                passed.push(pid);
+                continue;
+            }
+            let raw = Pid::from_raw(i32::try_from(pid).expect("a pid"));
+            return signal::kill(raw, Signal::SIGSTOP).ok().map(|()| pid);
+        }
+    }
+    None
+}
+
+/// A child the lesson waits for, stopped from outside (`kill -STOP`), in
+/// each part that starts one: the lesson must not wait for it for ever.
+/// Left stopped for a second, the child is killed, the part fails with one
+/// line that says why, and nothing is left. A child caught too late (the
+/// lesson had done with it) lets the run end well: it is tried again.
+#[test]
+fn a_child_stopped_from_outside_is_given_up_on_in_every_part() {
+    let pick = |what, skip| Pick { what, skip };
+    for (name, extra, pick) in [
+        ("parts", &[][..], pick("locate", 0)),
+        ("isolation", &[][..], pick("isolation", 0)),
+        ("program", &[][..], pick("stay", 0)),
+        // The part stops its first child itself: the second is the one.
+        ("states", &[][..], pick("stay", 1)),
+        (
+            "spawn",
+            &["--parent-mib", "1", "--rounds", "100"][..],
+            pick("true", 0),
+        ),
+    ] {
+        let mut args = vec!["--part", name];
+        args.extend_from_slice(extra);
+        let given_up = (0..20).any(|_| {
+            let lesson = Running::start(&bin(LESSON), &args);
+            let pid = lesson.pid;
+            let stopped = stop_a_child(pid, &pick);
+            let run = lesson.finish_within(Duration::from_secs(20));
+            assert_none_left(pid, &Vec::from_iter(stopped));
+            if run.code == Some(0) {
+                return false;
+            }
+            assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+            let line = run.stderr.trim_end();
+            let why =
+                "stopped from outside (SIGSTOP) and left stopped for 1 s: killed";
+            assert!(
+                line.starts_with(&format!("{LESSON}: {name}: "))
+                    && line.ends_with(why)
+                    && !line.contains('\n'),
+                "{name}: {line}"
+            );
+            true
+        });
+        assert!(given_up, "{name}: never caught a child in time");
+    }
 }
 
 #[test]

@@ -26,6 +26,20 @@ PARTS = ["parts", "pcb", "states", "isolation", "spawn"]
 PAGE = 4096
 NUMBER = [7]
 LOOK_FOR = 2.0
+LOOKS = 200
+
+# Run by another Python process: reads a thread's state LOOKS times, 1 ms
+# apart, and prints how often it was R and how often S.
+SAMPLER = """
+import sys, time
+path, looks, seen = sys.argv[1], int(sys.argv[2]), {"R": 0, "S": 0}
+for _ in range(looks):
+    with open(path) as stat:
+        letter = stat.read().rsplit(")", 1)[1].split()[0]
+    seen[letter] = seen.get(letter, 0) + 1
+    time.sleep(0.001)
+print(seen["R"], seen["S"])
+"""
 
 
 def show(rows):
@@ -129,6 +143,21 @@ def look(directory, expected):
         time.sleep(0.001)
 
 
+def looked_at(path, main_computes):
+    """How often the thread whose stat file is `path` was R and how often S,
+    seen from another process: a look from this one would let go of the GIL
+    for its read, and so wake the very thread it looks at. Meanwhile main
+    waits, or computes in Python too."""
+    sampler = subprocess.Popen([sys.executable, "-c", SAMPLER, path, str(LOOKS)],
+                               stdout=subprocess.PIPE, text=True)
+    while main_computes and sampler.poll() is None:
+        busy_until = time.perf_counter() + 0.05
+        while time.perf_counter() < busy_until:
+            pass
+    out, _ = sampler.communicate()
+    return tuple(int(n) for n in out.split())
+
+
 def states():
     twin.say("states: four threads and two forked children, each held in a state while /proc is read")
     done = threading.Event()
@@ -185,17 +214,25 @@ def states():
         state, where = look(directory, expected)
         rows.append((who, state, where))
         seen[who] = state
+    computes = f"/proc/{os.getpid()}/task/{ids['computes']}/stat"
+    main_waits, main_computes = looked_at(computes, False), looked_at(computes, True)
+    # The stopped child may still hold the pipe's writing end (stopped before
+    # it closed it): gone, it cannot keep the reading thread waiting.
+    os.kill(stopped, signal.SIGKILL)
+    os.waitpid(stopped, 0)
+    os.waitpid(exited, 0)
     done.set()
     lock.release()
     os.close(writer)
     for thread in threads:
         thread.join()
     os.close(reader)
-    os.kill(stopped, signal.SIGKILL)
-    os.waitpid(stopped, 0)
-    os.waitpid(exited, 0)
     show(rows)
-    twin.say("states: a thread that computes holds the GIL only in turns: between turns it waits for it, S, not R")
+    show([("thread: computes, looked at", "R", "S"),
+          (f"{LOOKS} times while main waits", *main_waits),
+          (f"{LOOKS} times while main computes too", *main_computes)])
+    twin.say("states: a Python loop runs only while its thread holds the GIL: when main computes too, they take turns, and the one waiting for the GIL sleeps, S")
+    seen["thread: computes, R and S"] = {"main waits": main_waits, "main computes": main_computes}
     return seen
 
 

@@ -55,6 +55,17 @@ pub enum Role {
     Stay,
 }
 
+impl Role {
+    /// The role's name, as `--role` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Locate => "locate",
+            Role::Isolation => "isolation",
+            Role::Stay => "stay",
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Run only this part (give it again for more); without it, all seven

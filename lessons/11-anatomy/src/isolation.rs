@@ -27,7 +27,8 @@ struct Sighting {
 /// The timeline's row for the child.
 const CHILD: &str = "child: isolation";
 
-/// The parent's own `NUMBER`, now.
+// ANCHOR: here
+/// This process's `NUMBER`, now: its PID, the static's address, its value.
 fn here(who: &str) -> Sighting {
     Sighting {
         who: who.to_owned(),
@@ -36,6 +37,7 @@ fn here(who: &str) -> Sighting {
         value: NUMBER.load(Ordering::SeqCst),
     }
 }
+// ANCHOR_END: here
 
 pub fn run() -> Result<(), String> {
     let start = NUMBER.load(Ordering::SeqCst);
@@ -114,6 +116,8 @@ fn in_a_child() -> Result<Vec<Sighting>, String> {
         .map_err(|err| format!("cannot start a child: {err}"))?;
     let begun = lesson_kit::elapsed();
     let mut child = Child::spawn(CHILD, command).map_err(|err| err.to_string())?;
+    // Stopped from outside (kill -STOP), it would hold the read for ever.
+    child.give_up_when_stopped();
     let stdout = child.take_stdout().ok_or("the child has no stdout")?;
     let mut seen = Vec::new();
     let mut garbage = false;

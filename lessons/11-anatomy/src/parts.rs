@@ -6,6 +6,7 @@
 //! program, a child process: at other addresses, since Linux lays out each
 //! process at random.
 
+use std::fs;
 use std::io;
 use std::sync::mpsc;
 use std::thread;
@@ -120,6 +121,7 @@ pub fn run() -> Result<(), String> {
         }));
     }
     lesson_kit::show(&table.render());
+    lesson_kit::show(&file_regions(&regions));
     say!("parts: {}", permissions(&found));
     let mixed = regions
         .iter()
@@ -172,6 +174,25 @@ pub fn run() -> Result<(), String> {
     Ok(())
 }
 
+/// "the program file lesson-11-anatomy: 4 regions, r--p r-xp r--p rw-p":
+/// the regions the file itself fills, in address order.
+fn file_regions(regions: &[Region]) -> String {
+    let Some(file) = fs::read_link("/proc/self/exe").ok() else {
+        return String::new();
+    };
+    let file = file.display().to_string();
+    let perms: Vec<&str> = (regions.iter())
+        .filter(|region| region.path == file)
+        .map(|region| region.perms.as_str())
+        .collect();
+    let name = file.rsplit('/').next().unwrap_or(&file);
+    format!(
+        "the program file {name}: {} regions, {}",
+        perms.len(),
+        perms.join(" ")
+    )
+}
+
 /// "code r-xp, data rw-p, ...": each part once, with its regions' perms.
 fn permissions(found: &[(&str, &Region)]) -> String {
     let mut parts: Vec<(&str, Vec<&str>)> = Vec::new();
@@ -205,6 +226,8 @@ fn second_run() -> Result<(u32, Vec<usize>), String> {
     let start = lesson_kit::elapsed();
     let mut child =
         Child::spawn(SECOND_RUN, command).map_err(|err| err.to_string())?;
+    // Stopped from outside (kill -STOP), it would hold the read for ever.
+    child.give_up_when_stopped();
     let stdout = child.take_stdout().ok_or("the second run has no stdout")?;
     let mut addresses = Vec::new();
     children::read_lines(stdout, |line| {

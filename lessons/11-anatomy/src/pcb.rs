@@ -67,7 +67,7 @@ pub fn run() -> Result<(), String> {
         "pcb: the main thread's id is the PID; every thread is a task of its own, in /proc/self/task"
     );
     say!(
-        "pcb: files 0, 1 and 2 came from whoever started the lesson; one more is this listing of /proc/self/fd"
+        "pcb: files 0, 1 and 2 (stdin, stdout, stderr) came from whoever started the lesson, which may pass more; the one marked is this listing of /proc/self/fd"
     );
 
     let number = |name| proc::number(&status, name);

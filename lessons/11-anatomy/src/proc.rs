@@ -157,6 +157,7 @@ pub fn syscall_name(number: u64) -> Option<&'static str> {
     }
     Some(match number {
         0 => "read",
+        1 => "write",
         7 => "poll",
         35 => "nanosleep",
         61 => "wait4",
@@ -221,6 +222,92 @@ pub fn limits(text: &str) -> Vec<Limit> {
         .filter(|limit| !limit.name.is_empty())
         .collect()
 }
+
+/// How much more memory this process can take, in bytes, and what sets
+/// that bound: the least of the machine's available memory, the
+/// address-space limit (`ulimit -v`) and the limit of each memory cgroup
+/// it is in. `None` if none of them can be read. Past a cgroup's limit the
+/// kernel kills the process (the out-of-memory killer), without a word.
+pub fn memory_room() -> Option<(u64, &'static str)> {
+    let mut bounds = Vec::new();
+    if let Some(kb) = read("/proc/meminfo")
+        .ok()
+        .and_then(|meminfo| number(&meminfo, "MemAvailable"))
+    {
+        bounds.push((kb * 1024, "the machine's available memory"));
+    }
+    let limit = read("/proc/self/limits").ok().and_then(|text| {
+        let all = limits(&text);
+        let limit = all.into_iter().find(|l| l.name == "Max address space")?;
+        limit.soft.parse::<u64>().ok()
+    });
+    if let (Some(limit), Ok(status)) = (limit, read("/proc/self/status")) {
+        let used = number(&status, "VmSize").unwrap_or(0) * 1024;
+        bounds.push((limit.saturating_sub(used), "the address-space limit"));
+    }
+    let cgroups = read("/proc/self/cgroup").unwrap_or_default();
+    if let Some(room) = cgroup_room(&cgroups, |path| read(path).ok()) {
+        bounds.push((room, "a memory cgroup's limit"));
+    }
+    bounds.into_iter().min_by_key(|&(bytes, _)| bytes)
+}
+
+/// The least room under the memory limits of the cgroups in `cgroups` (the
+/// text of `/proc/self/cgroup`), each group's and every group's above it,
+/// with `read` to read their files. A group's room is its limit less what
+/// it uses, not counting the file pages the kernel drops first
+/// (`inactive_file`). Both versions of cgroups: v2 (`0::/path`) and v1's
+/// memory controller (`4:memory:/path`).
+fn cgroup_room(cgroups: &str, read: impl Fn(&str) -> Option<String>) -> Option<u64> {
+    let mut least: Option<u64> = None;
+    for line in cgroups.lines() {
+        let mut fields = line.splitn(3, ':');
+        let (Some(_), Some(controllers), Some(path)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let (base, files) = if controllers.is_empty() {
+            ("/sys/fs/cgroup".to_owned(), V2)
+        } else if controllers.split(',').any(|c| c == "memory") {
+            (format!("/sys/fs/cgroup/{controllers}"), V1)
+        } else {
+            continue;
+        };
+        let mut group = path.trim_end_matches('/');
+        loop {
+            let dir = format!("{base}{group}");
+            let file = |name: &str| read(&format!("{dir}/{name}"));
+            let limit =
+                file(files[0]).and_then(|text| text.trim().parse::<u64>().ok());
+            let used =
+                file(files[1]).and_then(|text| text.trim().parse::<u64>().ok());
+            if let (Some(limit), Some(used)) = (limit, used) {
+                let stat = file("memory.stat").unwrap_or_default();
+                let droppable = stat.lines().find_map(|line| {
+                    line.strip_prefix(files[2])?.trim().parse::<u64>().ok()
+                });
+                let room = limit
+                    .saturating_sub(used.saturating_sub(droppable.unwrap_or(0)));
+                least = Some(least.map_or(room, |least| least.min(room)));
+            }
+            match group.rsplit_once('/') {
+                Some((above, _)) => group = above,
+                None => break,
+            }
+        }
+    }
+    least
+}
+
+/// A cgroup's memory files, v2 and v1: its limit (v2 writes "max" for none),
+/// what it uses, and the line of `memory.stat` that counts inactive file pages.
+const V2: [&str; 3] = ["memory.max", "memory.current", "inactive_file "];
+const V1: [&str; 3] = [
+    "memory.limit_in_bytes",
+    "memory.usage_in_bytes",
+    "total_inactive_file ",
+];
 
 #[cfg(test)]
 mod tests {
@@ -338,5 +425,74 @@ Max open files            20000                20000                files     \n
             }
         );
         assert_eq!(rows[1].soft, "20000");
+    }
+
+    /// Fake cgroup files: path, text.
+    fn files(
+        all: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Option<String> {
+        |path| {
+            all.iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, text)| (*text).to_owned())
+        }
+    }
+
+    #[test]
+    fn a_cgroup_v1_limit_leaves_its_limit_less_what_it_cannot_drop() {
+        let cgroups = "8:pids:/\n4:memory:/box/lesson\n0::/\n";
+        let room = cgroup_room(
+            cgroups,
+            files(&[
+                (
+                    "/sys/fs/cgroup/memory/box/lesson/memory.limit_in_bytes",
+                    "209715200\n",
+                ),
+                (
+                    "/sys/fs/cgroup/memory/box/lesson/memory.usage_in_bytes",
+                    "157286400\n",
+                ),
+                (
+                    "/sys/fs/cgroup/memory/box/lesson/memory.stat",
+                    "inactive_file 1\ntotal_inactive_file 10485760\n",
+                ),
+                // No limit above it: v1 writes a huge number.
+                (
+                    "/sys/fs/cgroup/memory/box/memory.limit_in_bytes",
+                    "9223372036854771712\n",
+                ),
+                (
+                    "/sys/fs/cgroup/memory/box/memory.usage_in_bytes",
+                    "157286400\n",
+                ),
+            ]),
+        );
+        // 200 MiB, less 150 MiB used of which 10 MiB can be dropped: 60 MiB.
+        assert_eq!(room, Some(60 << 20));
+    }
+
+    #[test]
+    fn a_cgroup_v2_limit_above_the_process_group_counts_too() {
+        let room = cgroup_room(
+            "0::/user.slice/lesson.scope\n",
+            files(&[
+                ("/sys/fs/cgroup/user.slice/lesson.scope/memory.max", "max\n"),
+                (
+                    "/sys/fs/cgroup/user.slice/lesson.scope/memory.current",
+                    "1000\n",
+                ),
+                ("/sys/fs/cgroup/user.slice/memory.max", "1073741824\n"),
+                ("/sys/fs/cgroup/user.slice/memory.current", "943718400\n"),
+                (
+                    "/sys/fs/cgroup/user.slice/memory.stat",
+                    "anon 1\ninactive_file 104857600\n",
+                ),
+            ]),
+        );
+        // 1 GiB, less 900 MiB used of which 100 MiB can be dropped: 224 MiB.
+        assert_eq!(room, Some(224 << 20));
+        // No memory controller, or no limit anywhere: no bound.
+        assert_eq!(cgroup_room("3:cpuset:/\n", files(&[])), None);
+        assert_eq!(cgroup_room("0::/\n", files(&[])), None);
     }
 }

@@ -36,7 +36,7 @@ pub fn run() -> Result<(), String> {
         "program: one file, two processes: this lesson and a child running the same program"
     );
     let start = lesson_kit::elapsed();
-    let child = roles::start_staying(CHILD)?;
+    let child = roles::start_staying(CHILD, true)?;
     let seen = [
         code_of("this lesson", std::process::id())?,
         code_of("the child", child.pid())?,
@@ -87,9 +87,11 @@ pub fn run() -> Result<(), String> {
     say!(
         "program: the code pages both use are in memory once: each process counts them as Shared, and Pss gives it its share"
     );
-    say!(
-        "program: Shared_Dirty pages are not yet written to disk, as a program just built has them: the code itself never changes"
-    );
+    if seen.iter().any(|code| code.shared_dirty > 0) {
+        lesson_kit::show(
+            "Shared_Dirty: pages of a file just built, not yet written to disk (the code itself never changes)",
+        );
+    }
     let facts: Vec<_> = (seen.iter())
         .map(|c| {
             json!({

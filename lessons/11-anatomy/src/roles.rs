@@ -21,7 +21,9 @@ pub fn run(role: Role) -> ExitCode {
     match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            lesson_kit::warn(err);
+            // Named, so that the line says which child failed and why; the
+            // parent's own line says what that cost.
+            lesson_kit::warn(format!("a child in role {}: {err}", role.name()));
             ExitCode::FAILURE
         }
     }
@@ -36,11 +38,16 @@ fn stay() -> io::Result<()> {
 }
 
 /// The parent's side of [`stay`]: starts a child called `name` in that
-/// role and returns it once it has said "ready".
-pub fn start_staying(name: &str) -> Result<Child, String> {
+/// role and returns it once it has said "ready". With `give_up`, a child
+/// stopped from outside (`kill -STOP`) is killed after a second, instead
+/// of holding the lesson; a child the lesson stops itself must not be.
+pub fn start_staying(name: &str, give_up: bool) -> Result<Child, String> {
     let command = children::command_for_self(["--role", "stay"])
         .map_err(|err| format!("cannot start {name}: {err}"))?;
     let mut child = Child::spawn(name, command).map_err(|err| err.to_string())?;
+    if give_up {
+        child.give_up_when_stopped();
+    }
     let stdout = child
         .take_stdout()
         .ok_or_else(|| format!("{name} has no stdout"))?;
@@ -48,6 +55,14 @@ pub fn start_staying(name: &str) -> Result<Child, String> {
     let read = BufReader::new(stdout.take(64)).read_line(&mut line);
     match read {
         Ok(_) if line.trim_end() == "ready" => Ok(child),
+        // Nothing: it ended first. Its exit says how.
+        Ok(0) => match child.wait() {
+            Ok(status) => Err(format!(
+                "{name} ended before saying \"ready\" ({})",
+                children::describe(status)
+            )),
+            Err(err) => Err(format!("{name}: {err}")),
+        },
         Ok(_) => Err(format!("{name} said {line:?}, not \"ready\"")),
         Err(err) => Err(format!("{name}: {err}")),
     }

@@ -77,8 +77,12 @@ struct Ran {
 pub fn run() -> Result<(), String> {
     let cores = allowed_cores()?;
     let work = WORK.as_millis();
+    let on = match cores.len() {
+        1 => "on one core (this process may use no other)",
+        _ => "on one core, then on two",
+    };
     say!(
-        "scheduler: two threads that each need {work} ms of CPU, on one core, then on two; then a thread that sleeps {SLEEPS} times"
+        "scheduler: two threads that each need {work} ms of CPU, {on}; then a thread that sleeps {SLEEPS} times"
     );
     let mut ran = pair("one core", [cores[0], cores[0]])?;
     if let Some(&second) = cores.get(1) {
@@ -95,18 +99,27 @@ pub fn run() -> Result<(), String> {
         "core",
         "took",
         "on a core",
+        "took / on a core",
         "waiting for one",
         "voluntary",
         "involuntary",
     ]);
     for one in &ran {
         let c = one.counters;
+        let took = (one.end - one.start).as_secs_f64();
+        // How many times its CPU time the thread took: a busy thread
+        // sharing one core with another takes about 2x.
+        let ratio = match one.core {
+            Some(_) => format!("{:.1}x", took / c.on_cpu.as_secs_f64()),
+            None => "-".to_owned(),
+        };
         table.row([
             one.run.to_owned(),
             one.thread.to_owned(),
             one.core.map_or("any".to_owned(), |core| core.to_string()),
-            ms((one.end - one.start).as_secs_f64()),
+            ms(took),
             ms(c.on_cpu.as_secs_f64()),
+            ratio,
             ms(c.waiting.as_secs_f64()),
             c.voluntary.to_string(),
             c.involuntary.to_string(),
@@ -116,16 +129,21 @@ pub fn run() -> Result<(), String> {
     // Other programs want cores too: how many, on average, says the load.
     let load = proc::read("/proc/loadavg")?;
     let load = load.split(' ').next().unwrap_or("?").to_owned();
+    let machine = machine_cores()?;
+    let may_use = match cores.len() {
+        n if n == machine => String::new(),
+        n => format!(", of which this process may use {n}"),
+    };
     lesson_kit::show(&format!(
-        "the machine's load: {load} threads running or ready, on average over the last minute (/proc/loadavg), for {} cores",
-        cores.len()
+        "the machine's load: {load} threads running, ready or in uninterruptible sleep (D), on average over the last minute (/proc/loadavg), on {}{may_use}",
+        plural(machine, "core")
     ));
     say!(
-        "scheduler: on one core the two take turns: each takes about twice its CPU time, and loses the core at every turn's end (involuntary)"
+        "scheduler: on one core the two take turns: while one runs, the other is ready but waits (waiting for one), and each turn ends when the scheduler takes the core back (involuntary)"
     );
     if cores.len() > 1 {
         say!(
-            "scheduler: on two cores they run side by side, each in about its CPU time, if nothing else wants those cores"
+            "scheduler: on two cores neither waits for the other: whatever they wait is for other programs (the load)"
         );
     } else {
         say!(
@@ -134,9 +152,6 @@ pub fn run() -> Result<(), String> {
     }
     say!(
         "scheduler: the sleeper gives its core up at every sleep (voluntary) and is hardly ever on one"
-    );
-    say!(
-        "scheduler: waiting for one counts every wait for a core: for the partner, or for any other program (the load)"
     );
 
     let runs: Vec<_> = (ran.iter())
@@ -161,11 +176,34 @@ pub fn run() -> Result<(), String> {
             "work_ms": WORK.as_secs_f64() * 1e3,
             "sleeps": SLEEPS,
             "cores": cores,
+            "machine_cores": machine,
             "load_average": load.parse::<f64>().ok(),
             "runs": runs,
         }),
     );
     Ok(())
+}
+
+/// How many cores the machine has online: one `cpuN` line each in
+/// `/proc/stat`.
+fn machine_cores() -> Result<usize, String> {
+    let stat = proc::read("/proc/stat")?;
+    let count = stat
+        .lines()
+        .filter(|line| {
+            line.strip_prefix("cpu")
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .count();
+    Ok(count)
+}
+
+/// "1 core", "2 cores".
+fn plural(count: usize, what: &str) -> String {
+    match count {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
 }
 
 /// The cores this process may run on, from its affinity mask.

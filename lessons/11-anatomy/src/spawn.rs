@@ -4,11 +4,13 @@
 //! `pre_exec` hook forces a `fork` instead, which copies the parent's page
 //! tables first. Each way starts `true` (the smallest program there is) and
 //! waits for it, from the lesson as it is, then from the lesson holding
-//! `--parent-mib` more, every page of it touched.
+//! `--parent-mib` more, every page of it touched. Each start is a bar on
+//! its way's row of the timeline.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use lesson_kit::children::{self, Child};
 use lesson_kit::say;
 use serde_json::json;
 
@@ -17,6 +19,14 @@ use crate::table::{Table, ms};
 
 /// A MiB, the unit the big parent grows by.
 const MIB: usize = 1 << 20;
+
+/// Room to keep beside the big parent, for the rest of the lesson and the
+/// page tables each fork copies.
+const HEADROOM_MIB: u64 = 32;
+
+/// The timeline's rows, one per way.
+const POSIX_SPAWN: &str = "posix_spawn";
+const FORK: &str = "fork";
 
 // ANCHOR: two_ways
 /// `true`, started the way std starts any program: posix_spawn, whose
@@ -52,9 +62,18 @@ struct Times {
 }
 
 pub fn run(parent_mib: u64, rounds: u64) -> Result<(), String> {
+    check_room(parent_mib)?;
+    let times = match rounds {
+        1 => "once".to_owned(),
+        n => format!("{n} times"),
+    };
     say!(
-        "spawn: start `true` and wait for it, {rounds} times each way: with posix_spawn (std's Command), then with fork"
+        "spawn: start `true` and wait for it, {times} each way: with posix_spawn (std's Command), then with fork"
     );
+    // Once each way first, not timed: a first start pays for first-time
+    // work, such as starting the kit's thread that watches the children.
+    start_and_wait(POSIX_SPAWN, spawned())?;
+    start_and_wait(FORK, forked())?;
     let small = measure(rounds)?;
     say!(
         "spawn: again, from a parent holding {parent_mib} MiB more, every page of it written"
@@ -81,12 +100,22 @@ pub fn run(parent_mib: u64, rounds: u64) -> Result<(), String> {
             spread(&times.forked),
         ]);
     }
+    // The medians side by side: how many times as long from the big one.
+    let ratio = |before: &[Duration], after: &[Duration]| {
+        let ratio = median(after).as_secs_f64() / median(before).as_secs_f64();
+        format!("{ratio:.1}x")
+    };
+    table.row([
+        "big over small".to_owned(),
+        ratio(&small.spawned, &large.spawned),
+        ratio(&small.forked, &large.forked),
+    ]);
     lesson_kit::show(&table.render());
     say!(
-        "spawn: posix_spawn costs the same from a big parent: its child borrows the parent's memory until exec"
+        "spawn: posix_spawn's child borrows the parent's memory until exec: nothing to copy, however much the parent holds"
     );
     say!(
-        "spawn: fork costs more the bigger the parent: the child starts as a copy of it, page tables and all"
+        "spawn: fork's child starts as a copy of the parent, page tables and all: the more memory the parent has touched, the more to copy"
     );
     let times = |t: &Times| {
         let ms = |list: &[Duration]| {
@@ -121,26 +150,38 @@ fn measure(rounds: u64) -> Result<Times, String> {
         if lesson_kit::stopped() {
             break;
         }
-        times.spawned.push(start_and_wait(spawned())?);
-        times.forked.push(start_and_wait(forked())?);
+        for (way, command, took) in [
+            (POSIX_SPAWN, spawned(), &mut times.spawned),
+            (FORK, forked(), &mut times.forked),
+        ] {
+            let (start, end) = start_and_wait(way, command)?;
+            lesson_kit::record_task(way, "true", start, end);
+            took.push(end - start);
+        }
     }
     times.rss_kib =
         proc::number(&proc::read("/proc/self/status")?, "VmRSS").unwrap_or(0);
     Ok(times)
 }
 
-/// How long `command` takes to start and end.
-fn start_and_wait(mut command: Command) -> Result<Duration, String> {
-    let began = Instant::now();
-    let status = command
-        .status()
-        .map_err(|err| format!("cannot start true: {err}"))?;
-    let took = began.elapsed();
+/// Starts `command` and waits for it; returns when it started and ended.
+/// The kit's `Child` starts it (with std's `spawn`, the way `command`
+/// says), on the timeline's row for `way`.
+fn start_and_wait(
+    way: &str,
+    command: Command,
+) -> Result<(Duration, Duration), String> {
+    let start = lesson_kit::elapsed();
+    let mut child = Child::spawn(way, command).map_err(|err| err.to_string())?;
+    // Stopped from outside (kill -STOP), `true` would hold the wait for ever.
+    child.give_up_when_stopped();
+    let status = child.wait().map_err(|err| format!("true: {err}"))?;
+    let end = lesson_kit::elapsed();
     // Ctrl-C reaches `true` too, and may kill it first.
     if !status.success() && !lesson_kit::stopped() {
-        return Err(format!("true failed: {status}"));
+        return Err(format!("true failed: {}", children::describe(status)));
     }
-    Ok(took)
+    Ok((start, end))
 }
 // ANCHOR_END: measure
 
@@ -165,6 +206,30 @@ fn hold(mib: u64) -> Result<Option<Vec<u8>>, String> {
     Ok(Some(big))
 }
 // ANCHOR_END: hold
+
+/// Refuses, with what there is, a parent bigger than the memory left: past
+/// a memory cgroup's limit (a container's, a CI runner's) the kernel would
+/// kill the lesson without a word.
+fn check_room(mib: u64) -> Result<(), String> {
+    let Some((room, bound)) = proc::memory_room() else {
+        return Ok(());
+    };
+    let room_mib = room / MIB as u64;
+    if room_mib < mib + HEADROOM_MIB {
+        return Err(format!(
+            "cannot hold {mib} MiB more: about {room_mib} MiB is free here ({bound}); \
+             give a smaller --parent-mib"
+        ));
+    }
+    Ok(())
+}
+
+/// The median of `times` (zero for none).
+fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+}
 
 /// "1.20 ms (1.10..1.50)", or "-" for no times.
 fn spread(times: &[Duration]) -> String {

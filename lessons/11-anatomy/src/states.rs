@@ -52,6 +52,7 @@ struct Seen {
     syscall: Option<(u64, String)>,
 }
 
+// ANCHOR: hold
 /// What holds the threads in their states. Dropping it lets every one of
 /// them go, on every way out of the scope, so that the scope's wait for
 /// its threads always ends.
@@ -69,16 +70,20 @@ impl Drop for Hold<'_> {
         self.pipe.take();
     }
 }
+// ANCHOR_END: hold
 
 pub fn run() -> Result<(), String> {
     say!(
         "states: four threads and two child processes, each held in a state while /proc is read"
     );
     let begun = lesson_kit::elapsed();
-    let mut stopped = roles::start_staying("child: stopped")?;
-    let mut exited = roles::start_staying("child: exited")?;
+    // This one is stopped on purpose: the kit must not give up on it.
+    let mut stopped = roles::start_staying("child: stopped", false)?;
+    let mut exited = roles::start_staying("child: exited", true)?;
     // ANCHOR: children
-    // SIGSTOP cannot be caught or blocked: the child stops where it is.
+    // Once it waits in its read of stdin (S), SIGSTOP stops it there: it
+    // cannot be caught or blocked.
+    look("child: stopped", "process", pid_of(&stopped), 'S');
     signal::kill(pid_of(&stopped), Signal::SIGSTOP)
         .map_err(|err| format!("cannot stop the child: {err}"))?;
     // Its stdin closed, this child exits; nobody waits for it yet.
@@ -145,10 +150,13 @@ pub fn run() -> Result<(), String> {
     let zombie = exited.pid();
     exited
         .wait()
-        .map_err(|err| format!("cannot wait for the child: {err}"))?;
+        .map_err(|err| format!("child: exited: {err}"))?;
     let reaped = proc::read(&format!("/proc/{zombie}/stat")).is_err();
     // ANCHOR_END: reap
     stopped.kill();
+    if lesson_kit::stopped() {
+        return Ok(());
+    }
     let end = lesson_kit::elapsed();
     for (who, state) in [("child: stopped", "T"), ("child: exited", "Z")] {
         lesson_kit::record_task(who, state, begun, end);
@@ -220,6 +228,7 @@ impl Seen {
     }
 }
 
+// ANCHOR: start_thread
 /// Starts a named thread that sends its thread id (TID) to `tids`, then
 /// does `work`: main knows then which `/proc/self/task/TID` is whose.
 fn start_thread<'scope>(
@@ -241,6 +250,7 @@ fn start_thread<'scope>(
         .map(drop)
         .map_err(|err| format!("cannot start a thread: {err}"))
 }
+// ANCHOR_END: start_thread
 
 fn pid_of(child: &Child) -> Pid {
     Pid::from_raw(i32::try_from(child.pid()).unwrap_or(i32::MAX))

@@ -1,4 +1,4 @@
-//! Child processes, for the lessons that start them (02 and 04).
+//! Child processes, for the lessons that start them (02, 04, 05 and 11).
 //!
 //! A lesson's child is the lesson's own binary started again with a role
 //! argument: no second program to build, no shell. This module holds what
@@ -10,7 +10,8 @@
 //!   travels with it) and keeps each child in a [`Child`], which kills and
 //!   reaps it when dropped: on a normal end, an error or a panic;
 //! - the first Ctrl-C kills every live child, and so do the kit's own exits
-//!   (a closed stdout, a second Ctrl-C), which skip destructors;
+//!   (a closed stdout, a second Ctrl-C), which skip destructors: a child
+//!   still being started too, even one stopped before its `exec`;
 //! - the child calls [`start_child`] first: it blocks the stop signals
 //!   (Ctrl-C, SIGTERM, SIGHUP: its parent stops it) and dies with its
 //!   parent;
@@ -29,11 +30,12 @@
 pub mod relay;
 
 use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt, parent_id};
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, Once, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, Once, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -47,11 +49,33 @@ use crate::stop::Stop;
 /// can tell whether its parent died before it was ready to notice.
 pub const PARENT_PID_ENV: &str = "LESSON_PARENT_PID";
 
-/// PIDs of the children not reaped yet, for the kill on Ctrl-C and on the
-/// kit's own exits. A child is reaped only while this lock is held (see
-/// [`Child::wait`]), so every PID here is still ours: alive, or a zombie
-/// that no other process can be given.
-static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// The children not reaped yet, for the kill on Ctrl-C and on the kit's
+/// own exits, and the starts under way.
+static LIVE: Mutex<Kept> = Mutex::new(Kept {
+    pids: Vec::new(),
+    starting: 0,
+    closed: false,
+});
+
+/// Signalled whenever a start ends, for the kit's exit, which waits for the
+/// starts under way.
+static STARTED: Condvar = Condvar::new();
+
+/// What the kill list keeps.
+struct Kept {
+    /// PIDs of the children not reaped yet. A child is reaped only while
+    /// the list is locked (see [`Child::wait`]), so every PID here is still
+    /// ours: alive, or a zombie that no other process can be given.
+    pids: Vec<u32>,
+    /// How many children are being started: in the kernel already, maybe,
+    /// but their PIDs not known yet (see [`Child::spawn`]).
+    starting: usize,
+    /// Set by the kit's exit: no child may start any more.
+    closed: bool,
+}
+
+/// How long the kit's exit waits for the starts under way to end.
+const START_LIMIT: Duration = Duration::from_secs(1);
 
 /// Whether this process is a child that relays its lines to its parent.
 static RELAYING: AtomicBool = AtomicBool::new(false);
@@ -123,11 +147,21 @@ impl Child {
     /// spawning thread. Spawn children from a thread that lives as long as
     /// they should (the main thread, or the pool's owner).
     pub fn spawn(name: &str, mut command: Command) -> io::Result<Self> {
-        // Started and registered under the kill list's lock: the kit's exit,
-        // which kills and reaps what the list holds, comes either before
-        // this child exists or after it is on the list, never in between.
-        let mut live = live_for_spawning();
-        let inner = command.spawn().map_err(|err| {
+        // Counted as a start under way, not started under the kill list's
+        // lock: a child stopped (SIGSTOP) between its creation and its exec
+        // holds `spawn` until it dies, and the kill that ends it on Ctrl-C
+        // takes that lock. The kit's exit waits for the count to fall to
+        // none, so it finds this child on the list (see `kill_and_reap_live`).
+        begin_start();
+        let spawned = command.spawn();
+        let mut live = live();
+        if let Ok(inner) = &spawned {
+            live.pids.push(inner.id());
+        }
+        live.starting -= 1;
+        drop(live);
+        STARTED.notify_all();
+        let inner = spawned.map_err(|err| {
             let program = command.get_program().display();
             io::Error::new(err.kind(), format!("cannot start {program}: {err}"))
         })?;
@@ -137,8 +171,6 @@ impl Child {
             relay: None,
             reaped: false,
         };
-        live.push(child.pid());
-        drop(live);
         crate::add_worker(name);
         // A Ctrl-C between the caller's last check and the registration
         // would have missed this child: stop it now instead.
@@ -174,12 +206,18 @@ impl Child {
     /// too, sees no time pass.
     ///
     /// The watch runs on one thread of the kit's for all children. If the
-    /// system refuses that thread, the refusal is reported ([`crate::spawn`])
-    /// and the child is not watched.
+    /// system refuses that thread, the refusal is reported as
+    /// [`crate::spawn`] reports one, and the child is not watched.
     pub fn give_up_when_stopped(&self) {
         static WATCHER: Once = Once::new();
         WATCHER.call_once(|| {
-            crate::spawn("the thread that watches the children", watch_stopped);
+            // Named, as a lesson that lists its threads shows it.
+            let watcher = (thread::Builder::new().name("child watcher".to_owned()))
+                .spawn(watch_stopped);
+            if let Err(err) = watcher {
+                let what = "the thread that watches the children";
+                crate::fail(format!("cannot start {what}: {err}"));
+            }
         });
         lock(&WATCHED).push((self.pid(), None));
     }
@@ -237,7 +275,7 @@ impl Child {
         while let Err(nix::errno::Errno::EINTR) = waitid(Id::Pid(pid), exited) {}
         let mut live = live();
         let status = self.inner.wait();
-        live.retain(|&other| other != self.pid());
+        live.pids.retain(|&other| other != self.pid());
         drop(live);
         // Once, and outside the lock: the stop's hook that kills the
         // children takes it.
@@ -294,7 +332,7 @@ fn watch_stopped() {
         let mut watched = lock(&WATCHED);
         // Under the kill list's lock: a PID on it is still ours (see LIVE).
         let live = live();
-        watched.retain(|(pid, _)| live.contains(pid));
+        watched.retain(|(pid, _)| live.pids.contains(pid));
         watched.retain_mut(|(pid, since)| {
             let stopped = state(*pid) == Some('T');
             if !stopped || resumed {
@@ -371,45 +409,112 @@ fn part_of_the_stop(status: ExitStatus, stop: &Stop, grace: Duration) -> bool {
     stop.requested()
 }
 
-fn live() -> MutexGuard<'static, Vec<u32>> {
-    LIVE.lock().unwrap_or_else(PoisonError::into_inner)
+fn live() -> MutexGuard<'static, Kept> {
+    lock(&LIVE)
 }
 
-/// The kill list, locked, for a child about to be started; the first time,
-/// the kit's stop and exit hooks that use the list are registered.
-fn live_for_spawning() -> MutexGuard<'static, Vec<u32>> {
+/// Counts a child as being started; the first time, registers the kit's
+/// stop and exit hooks that use the kill list. Once the kit's exit has
+/// begun, no child may start: the calling thread waits here until the
+/// process ends.
+fn begin_start() {
     static HOOKS: Once = Once::new();
     HOOKS.call_once(|| {
         crate::on_stop(kill_live);
         crate::on_exit(kill_and_reap_live);
     });
-    live()
+    let mut live = live();
+    while live.closed {
+        live = STARTED.wait(live).unwrap_or_else(PoisonError::into_inner);
+    }
+    live.starting += 1;
 }
 
-/// Kills every child not reaped yet. Their [`Child`] handles reap them; if
-/// the process is ending instead, the children die with it all the same.
+/// Kills every child not reaped yet, for the stop. Their [`Child`] handles
+/// reap them; if the process is ending instead, the children die with it
+/// all the same.
 fn kill_live() {
-    let live = live();
-    for &pid in live.iter() {
-        if let Ok(pid) = i32::try_from(pid) {
-            let _ = signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+    kill_all(&live());
+}
+
+/// Kills the children on the list and, while starts are under way, the
+/// children being started, whose PIDs only the kernel knows yet. Called
+/// with the list locked, so that none of them is reaped meanwhile.
+fn kill_all(live: &Kept) {
+    for &pid in &live.pids {
+        kill_pid(pid);
+    }
+    if live.starting > 0 {
+        for pid in not_yet_started(&live.pids) {
+            kill_pid(pid);
         }
     }
+}
+
+fn kill_pid(pid: u32) {
+    if let Ok(pid) = i32::try_from(pid) {
+        let _ = signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+    }
+}
+
+/// This process's children that are not on `listed` and run this program:
+/// the ones being started, created but not yet through `exec` (or through
+/// it into this program again, as a lesson's children are). A child
+/// stopped (SIGSTOP) before its `exec` holds the thread that starts it;
+/// killed, it lets that thread go on. Children of other programs are left
+/// alone: a start that has reached their `exec` ends at once.
+fn not_yet_started(listed: &[u32]) -> Vec<u32> {
+    let Ok(this_program) = std::fs::metadata("/proc/self/exe") else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let me = std::process::id();
+    let this_program = |pid: u32| {
+        std::fs::metadata(format!("/proc/{pid}/exe")).is_ok_and(|file| {
+            (file.dev(), file.ino()) == (this_program.dev(), this_program.ino())
+        })
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|pid| !listed.contains(pid))
+        .filter(|&pid| parent_of(pid) == Some(me) && this_program(pid))
+        .collect()
+}
+
+/// The parent of process `pid`, from `/proc/PID/stat`.
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "PID (NAME) STATE PPID ...": the name may hold spaces and parentheses.
+    let after_name = stat.rsplit_once(')')?.1;
+    after_name.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Kills every child not reaped yet and waits for each to die, for the
 /// kit's own exits: the process is ending, and "ending" must not leave a
 /// child still dying behind it for a moment.
 fn kill_and_reap_live() {
-    kill_live();
-    let live = live();
-    for &pid in live.iter() {
+    let mut live = live();
+    live.closed = true;
+    // A start under way ends once its child has run exec, or died (killed
+    // here if it is stopped before exec); the child is on the list then.
+    let deadline = Instant::now() + START_LIMIT;
+    while live.starting > 0 && Instant::now() < deadline {
+        kill_all(&live);
+        live = match STARTED.wait_timeout(live, Duration::from_millis(10)) {
+            Ok((live, _)) => live,
+            Err(poisoned) => poisoned.into_inner().0,
+        };
+    }
+    kill_all(&live);
+    for &pid in &live.pids {
         if let Ok(pid) = i32::try_from(pid) {
             let _ = nix::sys::wait::waitpid(Pid::from_raw(pid), None);
         }
     }
-    // Held until the process ends: a thread about to start a child waits
-    // for the lock, and so never starts one that would outlive the lesson.
+    // Held until the process ends: a child's wait reaps under this lock,
+    // and a start waits for it (`closed`), so nothing changes any more.
     std::mem::forget(live);
 }
 
@@ -535,9 +640,9 @@ mod tests {
         command.arg("30");
         let child = Child::spawn("sleeper", command).expect("sleep starts");
         let pid = child.pid();
-        assert!(LIVE.lock().unwrap().contains(&pid));
+        assert!(live().pids.contains(&pid));
         drop(child);
-        assert!(!LIVE.lock().unwrap().contains(&pid));
+        assert!(!live().pids.contains(&pid));
         // Reaped: the PID no longer names any process, not even a zombie.
         let pid = Pid::from_raw(i32::try_from(pid).unwrap());
         assert!(signal::kill(pid, None).is_err());
@@ -567,7 +672,7 @@ mod tests {
         drop(held);
         assert_eq!(waiter.join().expect("the waiter").ok(), Some(true));
         assert_eq!(state(pid), None, "reaped once the lock was free");
-        assert!(!LIVE.lock().unwrap().contains(&pid));
+        assert!(!live().pids.contains(&pid));
     }
 
     /// A child that dies of SIGINT, as one signalled in its first
@@ -630,6 +735,123 @@ mod tests {
             .wait_with(&stop, Duration::from_secs(60))
             .expect("a status");
         assert!(again.elapsed() < Duration::from_secs(30), "waited twice");
+    }
+
+    /// Set in a copy of this test binary that runs one test alone: the
+    /// kit's kill of every child would hit the other tests' children.
+    const ALONE: &str = "LESSON_KIT_TEST_ALONE";
+
+    /// Runs `test` (its full path) in a copy of this test binary, alone,
+    /// and checks that it passed, within a minute.
+    fn run_alone(test: &str) {
+        let binary = std::env::current_exe().expect("the test binary");
+        let mut command = Command::new(binary);
+        command.args(["--exact", test, "--nocapture", "--test-threads", "1"]);
+        command
+            .env(ALONE, "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut copy = command.spawn().expect("the test binary starts");
+        let began = Instant::now();
+        while copy.try_wait().expect("a wait").is_none() {
+            if began.elapsed() > Duration::from_secs(60) {
+                let _ = copy.kill();
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let output = copy.wait_with_output().expect("its output");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{test} alone: {text}");
+        assert!(text.contains("1 passed"), "{test} did not run: {text}");
+    }
+
+    /// Starts `true` as a kit child that stops itself (SIGSTOP) between its
+    /// creation and its `exec`, as one stopped from outside at that moment
+    /// does, on a thread that then waits for it. Returns that thread and
+    /// the stopped child's PID, which `Child::spawn` has not returned.
+    fn start_a_child_stopped_before_exec()
+    -> (JoinHandle<io::Result<ExitStatus>>, u32) {
+        let mut command = Command::new("true");
+        stop_before_exec(&mut command);
+        let starter =
+            thread::spawn(move || Child::spawn("stopped", command)?.wait());
+        let began = Instant::now();
+        loop {
+            let me = std::process::id();
+            let stopped = (std::fs::read_dir("/proc").expect("/proc").flatten())
+                .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
+                .find(|&pid| parent_of(pid) == Some(me) && state(pid) == Some('T'));
+            if let Some(pid) = stopped {
+                return (starter, pid);
+            }
+            assert!(began.elapsed() < Duration::from_secs(30), "never stopped");
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    #[allow(unsafe_code)] // a hook run between fork and exec
+    fn stop_before_exec(command: &mut Command) {
+        // SAFETY: the hook runs in the forked child before exec, where only
+        // async-signal-safe calls are allowed; raise is one, and that is all
+        // the hook calls.
+        unsafe {
+            command.pre_exec(|| {
+                signal::raise(Signal::SIGSTOP).map_err(io::Error::from)
+            });
+        }
+    }
+
+    /// Runs `hook` on a thread of its own; returns whether it ended within
+    /// 10 s. If not, kills `stuck`, so that the test ends instead of hanging.
+    fn ends_in_time(hook: fn(), stuck: u32) -> bool {
+        let (ended, hook_ended) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            hook();
+            let _ = ended.send(());
+        });
+        let in_time = hook_ended.recv_timeout(Duration::from_secs(10)).is_ok();
+        if !in_time {
+            kill_pid(stuck);
+        }
+        in_time
+    }
+
+    /// A child stopped before its `exec` holds the thread that starts it.
+    /// The stop's hook (Ctrl-C) must still get the kill list, and kill that
+    /// child too, so that the start ends and the lesson can stop.
+    #[test]
+    fn a_child_stopped_before_its_exec_does_not_hold_up_the_stop() {
+        if std::env::var_os(ALONE).is_none() {
+            return run_alone(
+                "children::tests::a_child_stopped_before_its_exec_does_not_hold_up_the_stop",
+            );
+        }
+        let (starter, stopped) = start_a_child_stopped_before_exec();
+        let in_time = ends_in_time(kill_live, stopped);
+        assert!(in_time, "the stop waited for the start of a stopped child");
+        let status = starter.join().expect("no panic").expect("a status");
+        assert_eq!(describe(status), "killed by SIGKILL");
+        assert_eq!(state(stopped), None, "not reaped");
+        let live = live();
+        assert!(live.pids.is_empty() && live.starting == 0, "still listed");
+    }
+
+    /// The kit's exit (a second Ctrl-C, a closed stdout) must not miss a
+    /// child whose start is under way: it kills the child stopped before its
+    /// `exec`, waits for the start to put it on the list, and reaps it.
+    #[test]
+    fn the_exit_kills_and_reaps_a_child_stopped_before_its_exec() {
+        if std::env::var_os(ALONE).is_none() {
+            return run_alone(
+                "children::tests::the_exit_kills_and_reaps_a_child_stopped_before_its_exec",
+            );
+        }
+        let (_starter, stopped) = start_a_child_stopped_before_exec();
+        let in_time = ends_in_time(kill_and_reap_live, stopped);
+        assert!(in_time, "the exit waited for the start of a stopped child");
+        assert_eq!(state(stopped), None, "not killed and reaped");
     }
 
     #[test]
