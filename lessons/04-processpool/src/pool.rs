@@ -629,7 +629,7 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
         );
         if attempts < MAX_ATTEMPTS {
             self.notice(format!(
-                "{task} was lost: {who} {how}; running it again on a new worker"
+                "{task} was lost: {who} {how}; running it again"
             ));
             self.queue.push_front(index);
         } else {
