@@ -628,9 +628,7 @@ impl<Q: Message + Clone, R: Message> Pool<Q, R> {
             *attempts,
         );
         if attempts < MAX_ATTEMPTS {
-            self.notice(format!(
-                "{task} was lost: {who} {how}; running it again"
-            ));
+            self.notice(format!("{task} was lost: {who} {how}; running it again"));
             self.queue.push_front(index);
         } else {
             self.finished.push_back(Finished {
