@@ -84,6 +84,35 @@ fn the_cell_prints_the_notebooks_lines_from_two_tasks_on_one_thread() {
 // ---- the waits -----------------------------------------------------------
 
 #[test]
+fn the_default_run_is_the_cell_then_the_waits_and_claims_no_speedup() {
+    let scale = "0.05";
+    let (report, _) = report(&["--tasks", "300", "--time-scale", scale], 0);
+    let lines = report.lines();
+    let cell = [util::number_lines(), util::letter_lines()].concat();
+    util::assert_same_lines(&cell, &lines[..cell.len()]);
+    let waits = ["300 tasks waited", "300 OS threads waited"];
+    assert_eq!(&lines[cell.len()..], waits, "{lines:#?}");
+    // The cell's five pauses of 2 s, then a wait of 1 s for each crowd.
+    let ideal = report.ms("ideal_ms");
+    let planned = (5.0 * 2000.0 + 2.0 * 1000.0) * 0.05;
+    assert!(
+        (ideal - planned).abs() < 1e-6,
+        "ideal {ideal} ms, not {planned}"
+    );
+    assert_eq!(report.doc["sequential_ms"], Value::Null);
+    // The summary as printed: an ideal, and no sequential time or speedup.
+    let text = run(&["--tasks", "300", "--time-scale", scale, "--no-timeline"]);
+    assert_eq!(text.code, Some(0), "{}", text.stderr);
+    let starts = |word: &str| text.stdout.lines().any(|l| l.starts_with(word));
+    assert!(starts("ideal") && starts("overhead"), "{}", text.stdout);
+    assert!(
+        !starts("sequential") && !starts("speedup"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
 fn ten_thousand_tasks_wait_about_one_wait_on_a_few_threads() {
     let scale = 0.5;
     let (report, stderr) = report(
@@ -107,6 +136,14 @@ fn ten_thousand_tasks_wait_about_one_wait_on_a_few_threads() {
         ],
         &report.lines(),
     );
+    // One wait for the tasks, one for the threads; ten thousand waits in
+    // turn are no baseline, so there is no sequential time.
+    let ideal = report.ms("ideal_ms");
+    assert!(
+        (ideal - 2.0 * 1000.0 * scale).abs() < 1e-6,
+        "ideal {ideal} ms"
+    );
+    assert_eq!(report.doc["sequential_ms"], Value::Null);
     let waits = report.doc["waits"].as_array().expect("waits");
     let (tasks, threads) = (&waits[0], &waits[1]);
     assert_eq!(tasks["how"], "tokio tasks, 2 workers");
@@ -288,6 +325,31 @@ fn current_thread_runs_every_task_on_one_thread_and_multi_thread_on_its_workers(
     report.assert_near_ideal();
 }
 
+#[test]
+fn one_worker_of_the_multi_thread_runtime_is_called_n_to_1() {
+    let (report, _) = report(
+        &[
+            "--part",
+            "runtimes",
+            "--workers",
+            "1",
+            "--time-scale",
+            "0.05",
+        ],
+        0,
+    );
+    let blocks = blocks(&report.lines());
+    assert_eq!(
+        blocks[1].0,
+        "6 tasks on the multi-thread runtime, 1 worker (N:1):"
+    );
+    // Every step on the one worker: N tasks on one OS thread.
+    assert_eq!(
+        report.doc["m_to_n"]["steps_by_thread"],
+        serde_json::json!({"worker 1": 12})
+    );
+}
+
 // ---- blocking the executor -----------------------------------------------
 
 #[test]
@@ -437,6 +499,24 @@ fn the_async_scraper_counts_the_site_as_lesson_06_does() {
 }
 
 #[test]
+fn each_fetch_bar_is_named_after_its_page_not_the_sites_port() {
+    let run = run(&["--part", "scraper", "--pages", "4", "--time-scale", "0.2"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows: Vec<&str> = (run.stdout.lines())
+        .filter(|l| l.starts_with("fetch "))
+        .collect();
+    assert_eq!(rows.len(), 4, "{}", run.stdout);
+    for page in [
+        "[threads.html",
+        "[processes.html",
+        "[pools.html",
+        "[threads.html?copy=2",
+    ] {
+        assert!(rows.iter().any(|r| r.contains(page)), "{page}: {rows:#?}");
+    }
+}
+
+#[test]
 fn many_pages_of_the_site_are_fetched_in_rounds_of_the_limit() {
     let scale = 0.1;
     let (report, _) = report(
@@ -544,10 +624,11 @@ fn each_failure_is_one_line_naming_the_url_and_its_cause() {
         vec!["--part", "scraper", "--max-bytes", "100000", ok.as_str()];
     args.extend(cases.iter().map(|(url, _)| url.as_str()));
     let (report, stderr) = report(&args, 1);
+    // One page of ten came, and the last line says so, as lesson 06's does.
     util::assert_lines_eq(
         &[
             format!("Fetched 4 characters from {ok}"),
-            "All web pages fetched".to_owned(),
+            format!("1 of {} web pages fetched", cases.len() + 1),
         ],
         &report.lines(),
     );
@@ -591,7 +672,7 @@ fn the_timeout_bounds_the_whole_fetch_even_for_a_trickling_body() {
     // does: the three end together, at the deadline.
     assert!(took >= Duration::from_secs(1), "took {took:?}");
     assert!(took < Duration::from_millis(1800), "took {took:?}");
-    assert_eq!(report.lines(), ["All web pages fetched"]);
+    assert_eq!(report.lines(), ["0 of 3 web pages fetched"]);
 }
 
 // ---- stops and bad options -----------------------------------------------

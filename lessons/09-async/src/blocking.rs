@@ -5,6 +5,7 @@
 //! tokio's own sleep, `spawn_blocking` for a blocking call, rayon for CPU
 //! work. Last, reqwest's blocking client called from a task.
 
+use std::any::Any;
 use std::panic;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -206,7 +207,6 @@ fn report(way: Way, took: Duration) -> Value {
     })
 }
 
-// ANCHOR: client
 /// reqwest's blocking client, called from a task: it blocks the thread
 /// while it waits, and it runs a runtime of its own, which tokio refuses
 /// to let go of inside another (in a debug build reqwest checks, and
@@ -218,18 +218,17 @@ fn blocking_client(runtime: &Runtime, url: &str) {
     let hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let began = Instant::now();
+    // ANCHOR: client
     let outcome = runtime.block_on(async {
         tokio::spawn(async move { reqwest::blocking::get(&url).map(|r| r.status()) })
             .await
     });
+    // ANCHOR_END: client
     panic::set_hook(hook);
     let took = began.elapsed();
     match outcome {
         Err(err) if err.is_panic() => {
-            let payload = err.into_panic();
-            let message = (payload.downcast_ref::<&str>().copied())
-                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("(no message)");
+            let message = panic_message(err.into_panic());
             say!("reqwest::blocking in a task panicked: {message}");
         }
         Err(err) => lesson_kit::fail(format!("the blocking client's task: {err}")),
@@ -247,4 +246,13 @@ fn blocking_client(runtime: &Runtime, url: &str) {
         }
     }
 }
-// ANCHOR_END: client
+
+/// A panic's message: `panic!` gives a `&str` or a `String`.
+fn panic_message(payload: Box<dyn Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => (payload.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)")
+            .to_owned(),
+    }
+}

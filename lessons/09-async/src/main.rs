@@ -176,10 +176,12 @@ fn run_part(part: Part, setup: &Setup) -> io::Result<()> {
                 return Ok(());
             }
             // M:N: the tasks shared among the workers; a task that wakes
-            // may go to another worker than the one it ran on before.
+            // may go to another worker than the one it ran on before. With
+            // one worker it is N:1 again, on the runtime's own thread.
             let multi = multi_thread(setup.workers)?;
+            let kind = if setup.workers == 1 { "N:1" } else { "M:N" };
             let what = format!(
-                "the multi-thread runtime, {} (M:N)",
+                "the multi-thread runtime, {} ({kind})",
                 workers(setup.workers)
             );
             runtimes::run_on(&multi, &what, "m_to_n");
@@ -206,17 +208,20 @@ fn run_part(part: Part, setup: &Setup) -> io::Result<()> {
             let Some(fetcher) = fetcher else {
                 return Ok(());
             };
+            let asked = urls.len();
             // ANCHOR: scraper
             // Ctrl-C wins the race: the scrape is dropped, and with it every
             // fetch still under way.
-            let done = runtime.block_on(async {
+            let fetched = runtime.block_on(async {
                 tokio::select! {
-                    () = scraper::scrape(urls, setup.limit, fetcher) => true,
-                    () = timer::stopped() => false,
+                    fetched = scraper::scrape(urls, setup.limit, fetcher) => Some(fetched),
+                    () = timer::stopped() => None,
                 }
             });
-            if done {
-                say!("All web pages fetched");
+            match fetched {
+                Some(n) if n == asked => say!("All web pages fetched"),
+                Some(n) => say!("{n} of {asked} web pages fetched"),
+                None => {} // stopped: the kit says what finished
             }
             // ANCHOR_END: scraper
         }

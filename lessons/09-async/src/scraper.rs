@@ -44,8 +44,13 @@ pub fn site_urls(site: &Site, pages: usize) -> Vec<String> {
 // ANCHOR: scrape
 /// One task per URL, at most `limit` of them fetching at once: a task
 /// waits for one of the semaphore's `limit` permits before it fetches, and
-/// gives it back when its permit is dropped, as the fetch ends.
-pub async fn scrape(urls: Vec<String>, limit: usize, fetcher: Arc<Fetcher>) {
+/// gives it back when its permit is dropped, as the fetch ends. Returns
+/// how many pages came.
+pub async fn scrape(
+    urls: Vec<String>,
+    limit: usize,
+    fetcher: Arc<Fetcher>,
+) -> usize {
     let in_flight = Arc::new(Semaphore::new(limit));
     let mut fetches = JoinSet::new();
     for (n, url) in urls.into_iter().enumerate() {
@@ -53,7 +58,7 @@ pub async fn scrape(urls: Vec<String>, limit: usize, fetcher: Arc<Fetcher>) {
         let fetch = async move {
             // Err only if the semaphore were closed, which it never is.
             let _permit = in_flight.acquire_owned().await.ok()?;
-            lesson_kit::begin(&url);
+            lesson_kit::begin(&page_name(&url));
             let result = fetcher.fetch(&url).await;
             show(&url, result)
         };
@@ -68,15 +73,35 @@ pub async fn scrape(urls: Vec<String>, limit: usize, fetcher: Arc<Fetcher>) {
             Err(err) => lesson_kit::fail(format!("a fetch's task failed: {err}")),
         }
     }
+    let fetched = pages.len();
     lesson_kit::fact("pages", pages);
+    fetched
 }
 // ANCHOR_END: scrape
+
+/// A page's name for its bar in the timeline: the last part of its path
+/// and its query (`threads.html?copy=2`), or its host for a front page.
+/// Not the host and port, which every page of the site shares.
+fn page_name(url: &str) -> String {
+    let Ok(parsed) = Url::parse(url) else {
+        return url.to_owned();
+    };
+    let last = (parsed.path_segments())
+        .and_then(|mut parts| parts.rfind(|p| !p.is_empty()));
+    let name = last.or(parsed.host_str()).unwrap_or(url);
+    match parsed.query() {
+        Some(query) => format!("{name}?{query}"),
+        None => name.to_owned(),
+    }
+}
 
 /// Prints a fetch's line, or reports its failure, and ends its task's bar;
 /// returns the page's JSON for the report.
 fn show(url: &str, result: Result<Fetched, String>) -> Option<Value> {
     match result {
         Ok(page) => {
+            // The bar ends labelled with the page's name, not with the line.
+            lesson_kit::done(&page_name(url));
             say!("Fetched {} characters from {url}", page.chars);
             Some(json!({"url": url, "chars": page.chars, "bytes": page.bytes}))
         }
@@ -206,5 +231,24 @@ fn describe(err: &reqwest::Error) -> String {
         "connection refused: nothing listens on that port".to_owned()
     } else {
         causes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_named_by_its_last_part_and_query_or_its_host() {
+        assert_eq!(
+            page_name("http://127.0.0.1:41234/threads.html"),
+            "threads.html"
+        );
+        assert_eq!(
+            page_name("http://127.0.0.1:41234/pools.html?copy=2"),
+            "pools.html?copy=2"
+        );
+        assert_eq!(page_name("https://www.rust-lang.org/"), "www.rust-lang.org");
+        assert_eq!(page_name("not-a-url"), "not-a-url");
     }
 }
