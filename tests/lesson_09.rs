@@ -196,6 +196,59 @@ fn with_ulimit(limit: &str, args: &[&str]) -> util::Run {
 }
 
 #[test]
+fn a_thread_refused_anywhere_is_one_line_and_exit_1_never_a_panic_or_a_hang() {
+    // Between 300 MB and 1.5 GB of address space, these runs are refused a
+    // thread here or there: by rayon, by tokio (a worker, a spawn_blocking
+    // thread), by reqwest's blocking client or by the embedded site,
+    // whichever asks when the space runs out. (Below that, or with many
+    // pages, an allocation fails too, and Rust aborts: no lesson can
+    // report that.)
+    let blocking = ["--part", "blocking", "--workers", "2"];
+    let runtimes = ["--part", "runtimes", "--workers", "64"];
+    let mut refused = 0;
+    for part in [blocking, runtimes] {
+        let args = [&part[..], &["--time-scale", "0.05"]].concat();
+        for kib in (300_000..=1_500_000).step_by(100_000) {
+            let run = with_ulimit(&format!("-v {kib}"), &args);
+            let what = format!("ulimit -v {kib}, {args:?}");
+            assert!(!run.stderr.contains("panicked"), "{what}:\n{}", run.stderr);
+            assert!(
+                !run.stderr.contains("none failed"),
+                "{what}:\n{}",
+                run.stderr
+            );
+            assert!(
+                run.stdout.starts_with('{'),
+                "{what}: exit {:?}, no JSON document:\n{}",
+                run.code,
+                run.stderr
+            );
+            Report::parse(&run.stdout);
+            match run.code {
+                // Nothing refused: at most a warning.
+                Some(0) => assert!(
+                    run.stderr.lines().all(|l| l.contains("warning")),
+                    "{what}: exit 0 after:\n{}",
+                    run.stderr
+                ),
+                Some(1) => {
+                    assert!(
+                        run.stderr
+                            .lines()
+                            .all(|l| l.starts_with("lesson-09-async: ")),
+                        "{what}:\n{}",
+                        run.stderr
+                    );
+                    refused += 1;
+                }
+                other => panic!("{what}: exit {other:?}:\n{}", run.stderr),
+            }
+        }
+    }
+    assert!(refused >= 6, "only {refused} runs were refused a thread");
+}
+
+#[test]
 fn a_thread_count_the_limits_leave_no_room_for_is_refused_before_any_starts() {
     // ulimit -u is the tightest of the limits then, whatever the system's.
     let run = with_ulimit(

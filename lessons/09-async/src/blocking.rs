@@ -10,6 +10,7 @@ use std::panic;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use lesson_06_scraper::fetch::chain;
 use lesson_kit::{Plan, say};
 use serde_json::{Value, json};
 use tokio::runtime::Runtime;
@@ -146,7 +147,7 @@ pub fn run(runtime: &Runtime, rayon: &Arc<rayon::ThreadPool>, url: &str) {
     for way in Way::ALL {
         say!("{TASKS} tasks {}:", way.intro());
         let began = Instant::now();
-        runtime.block_on(async {
+        let all_ran = runtime.block_on(async {
             let mut tasks = JoinSet::new();
             for n in 1..=TASKS {
                 let rayon = Arc::clone(rayon);
@@ -168,12 +169,25 @@ pub fn run(runtime: &Runtime, rayon: &Arc<rayon::ThreadPool>, url: &str) {
                     None => tasks.spawn(task),
                 };
             }
-            while tasks.join_next().await.is_some() {}
+            let mut all_ran = true;
+            while let Some(done) = tasks.join_next().await {
+                if let Err(err) = done {
+                    all_ran = false;
+                    crate::refusal::report_task(
+                        &format!("a {} task", way.name()),
+                        err,
+                    );
+                }
+            }
+            all_ran
         });
         if lesson_kit::stopped() {
             return;
         }
-        facts.push(report(way, began.elapsed()));
+        // A way whose tasks did not all run took a time that means nothing.
+        if all_ran {
+            facts.push(report(way, began.elapsed()));
+        }
     }
     lesson_kit::fact("blocking", facts);
     blocking_client(runtime, url);
@@ -232,18 +246,19 @@ fn blocking_client(runtime: &Runtime, url: &str) {
             say!("reqwest::blocking in a task panicked: {message}");
         }
         Err(err) => lesson_kit::fail(format!("the blocking client's task: {err}")),
-        Ok(answer) => {
+        Ok(Ok(status)) => {
             say!("reqwest::blocking in a task did not panic (a release build)");
-            let answer = match answer {
-                Ok(status) => format!("answered HTTP {status}"),
-                Err(err) => format!("failed ({err})"),
-            };
             lesson_kit::measured(format!(
-                "reqwest::blocking {answer} after holding the runtime's only \
-                 thread for {:.3} s",
+                "reqwest::blocking answered HTTP {status} after holding the \
+                 runtime's only thread for {:.3} s",
                 took.as_secs_f64()
             ));
         }
+        // Before any check of its own: it could not start its thread, say.
+        Ok(Err(err)) => lesson_kit::fail(format!(
+            "reqwest::blocking in a task failed: {}",
+            chain(&err)
+        )),
     }
 }
 
