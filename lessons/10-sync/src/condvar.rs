@@ -75,10 +75,9 @@ pub fn run() {
     if lesson_kit::stopped() {
         return;
     }
+    // Otherwise a thread was refused or panicked: reported already.
     let (Some(producers), Some(consumers)) = (producers, consumers) else {
-        return lesson_kit::fail(format!(
-            "{what}: a producer or a consumer did not finish"
-        ));
+        return;
     };
     let mut facts = vec![report(what, &producers, &consumers, Some(queue.peak()))];
 
@@ -109,10 +108,9 @@ pub fn run() {
     if lesson_kit::stopped() {
         return;
     }
+    // Otherwise a thread was refused or panicked: reported already.
     let (Some(producers), Some(consumers)) = (producers, consumers) else {
-        return lesson_kit::fail(format!(
-            "{what}: a producer or a consumer did not finish"
-        ));
+        return;
     };
     facts.push(report(what, &producers, &consumers, None));
     lesson_kit::fact("condvar", facts);
@@ -132,7 +130,7 @@ fn next(receiver: &Mutex<Receiver<Item>>) -> Option<Item> {
 /// ends.
 struct Crew<'scope, 'env> {
     scope: &'scope Scope<'scope, 'env>,
-    handles: Vec<ScopedJoinHandle<'scope, Side>>,
+    handles: Vec<(&'static str, ScopedJoinHandle<'scope, Side>)>,
     all_started: bool,
 }
 
@@ -147,12 +145,16 @@ impl<'scope, 'env> Crew<'scope, 'env> {
     }
 
     /// Starts a thread that runs `work`, as a `role` ("a consumer").
-    fn start(&mut self, role: &str, work: impl FnOnce() -> Side + Send + 'scope) {
+    fn start(
+        &mut self,
+        role: &'static str,
+        work: impl FnOnce() -> Side + Send + 'scope,
+    ) {
         if !self.all_started {
             return;
         }
         match lesson_kit::spawn_scoped(self.scope, role, work) {
-            Some(handle) => self.handles.push(handle),
+            Some(handle) => self.handles.push((role, handle)),
             None => self.all_started = false,
         }
     }
@@ -162,12 +164,21 @@ impl<'scope, 'env> Crew<'scope, 'env> {
         self.all_started
     }
 
-    /// What each thread did; `None` if they did not all start, or one
-    /// panicked.
+    /// What each thread did; `None` if they did not all start (the refusal
+    /// was reported) or one panicked (reported here).
     fn join(self) -> Option<Vec<Side>> {
-        let sides: Option<Vec<Side>> =
-            self.handles.into_iter().map(|h| h.join().ok()).collect();
-        sides.filter(|_| self.all_started)
+        let mut sides = Vec::new();
+        let mut all_ended = true;
+        for (role, handle) in self.handles {
+            match handle.join() {
+                Ok(side) => sides.push(side),
+                Err(_) => {
+                    lesson_kit::fail(format!("{role} panicked"));
+                    all_ended = false;
+                }
+            }
+        }
+        (self.all_started && all_ended).then_some(sides)
     }
 }
 

@@ -106,13 +106,23 @@ pub fn run() {
     // The threads start within microseconds of each other, well inside
     // the first one's load.
     let answers: Option<Vec<(usize, &Settings, u32)>> = thread::scope(|scope| {
-        let askers: Vec<_> = (1..=ASKERS)
+        // `None` at the first thread refused, which is reported.
+        let askers: Option<Vec<_>> = (1..=ASKERS)
             .map(|n| lesson_kit::spawn_scoped(scope, "an asker", move || ask(n)))
             .collect();
-        askers.into_iter().map(|a| a?.join().ok()).collect()
+        askers?
+            .into_iter()
+            .map(|asker| {
+                let answer = asker.join().ok();
+                if answer.is_none() {
+                    lesson_kit::fail("once: an asker panicked");
+                }
+                answer
+            })
+            .collect()
     });
     let Some(answers) = answers else {
-        return lesson_kit::fail("once: an asker did not finish");
+        return;
     };
     if lesson_kit::stopped() {
         return;
