@@ -258,6 +258,10 @@ fn a_thread_count_the_limits_leave_no_room_for_is_refused_before_any_starts() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let report = Report::parse(&run.stdout);
     util::assert_lines_eq(&["3000 tasks waited".to_owned()], &report.lines());
+    // The skipped threads' waits are not in the plan: the ideal is the
+    // tasks' one wait of 50 ms, not two; a crowd has no sequential figure.
+    assert_eq!(report.ms("ideal_ms"), 50.0);
+    assert_eq!(report.doc["sequential_ms"], Value::Null);
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     assert!(
@@ -643,12 +647,8 @@ fn each_failure_is_one_line_naming_the_url_and_its_cause() {
     });
     let refused = format!("http://127.0.0.1:{}/", closed_port());
     let flooding = hostile(flood);
+    // A malformed URL never gets here: clap refuses it, exit 2 (below).
     let cases: Vec<(String, &str)> = vec![
-        ("not a url".to_owned(), "malformed URL"),
-        (
-            "ftp://127.0.0.1/file".to_owned(),
-            "unsupported scheme \"ftp\": only http and https",
-        ),
         (refused, "connection refused: nothing listens on that port"),
         (
             "http://no-such-host.invalid/".to_owned(),
@@ -850,6 +850,8 @@ fn bad_options_exit_with_status_2() {
         &["--part", "scraper", "--pages", "0"],
         &["--part", "scraper", "--pages", "10001"],
         &["--part", "scraper", "--timeout", "0"],
+        &["--part", "scraper", "--timeout", "1e-12"],
+        &["--part", "scraper", "--timeout", "0.0009"],
         &["--part", "scraper", "--max-bytes", "0"],
         &["--part", "scraper", "--pages", "5", "http://127.0.0.1/"],
         &["http://127.0.0.1/"],
@@ -865,6 +867,137 @@ fn bad_options_exit_with_status_2() {
         );
         assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
     }
+}
+
+#[test]
+fn a_malformed_url_is_a_bad_argument_in_one_line_that_hides_a_password() {
+    for url in [
+        "not a url",
+        "ftp://127.0.0.1/file",
+        "file:///etc/passwd",
+        "data:text/html,x",
+        "http://127.0.0.1:99999/",
+        "",
+        "-",
+        "http://",
+        "http://[::1",
+        "http://127.0.0.1:1/a\nb",
+        "http://user:s3cret@127.0.0.1:99999/",
+    ] {
+        let run = run(&["--part", "scraper", "--", url]);
+        assert_eq!(run.code, Some(2), "{url:?}: {}", run.stderr);
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{url:?}: {}", run.stderr);
+        assert!(
+            lines[0].starts_with("error: invalid value \"")
+                && lines[0].contains("for '[URL]...': "),
+            "{url:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{url:?}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn a_password_in_a_url_is_never_printed() {
+    let refused = format!("http://user:s3cret@127.0.0.1:{}/", closed_port());
+    let (report, stderr) = report(&["--part", "scraper", &refused], 1);
+    let hidden = refused.replace("s3cret", "***");
+    assert_eq!(
+        stderr,
+        format!(
+            "{LESSON}: {hidden}: connection refused: nothing listens on that port\n"
+        )
+    );
+    assert!(!report.doc.to_string().contains("s3cret"), "{}", report.doc);
+}
+
+// ---- open files and the default --limit ------------------------------------
+
+#[test]
+fn a_thousand_pages_hold_under_ulimit_n_1024_with_the_default_limit() {
+    // Three open files per fetch of the site: all 1000 at once would need
+    // 3000. The default limit fits; 50 at a time is 20 rounds of 50 ms.
+    let run = with_ulimit(
+        "-n 1024",
+        &[
+            "--part",
+            "scraper",
+            "--pages",
+            "1000",
+            "--time-scale",
+            "0.1",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let report = Report::parse(&run.stdout);
+    let lines = report.lines();
+    assert_eq!(lines.len(), 1001, "{}", lines[1000..].join("\n"));
+    assert_eq!(lines[1000], "All web pages fetched");
+    report.assert_plan(20.0 * 50.0, 1000.0 * 50.0);
+}
+
+#[test]
+fn a_limit_that_ulimit_n_cannot_hold_is_one_line_before_any_fetch() {
+    let run = with_ulimit(
+        "-n 1024",
+        &["--part", "scraper", "--pages", "1000", "--limit", "1000"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with(&format!("{LESSON}: 1000 fetches at once (--limit)"))
+            && lines[0].contains("ulimit -n allows 1024: give --limit "),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("Fetched"), "{}", run.stdout);
+}
+
+// ---- Ctrl-C while the OS threads start -------------------------------------
+
+#[test]
+fn ctrl_c_while_the_os_threads_start_ends_the_lesson_at_once() {
+    // The tasks' waits take 0.5 s; then 10 000 threads start, which takes
+    // seconds, and each waits 0.5 s.
+    let lesson =
+        Running::start(&bin(LESSON), &["--part", "waits", "--time-scale", "0.5"]);
+    let status = format!("/proc/{}/status", lesson.pid);
+    let threads = || {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        text.lines()
+            .find_map(|line| line.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // More threads than the runtime's workers: the spawning has begun.
+    let spawning = wait_for(Duration::from_secs(20), || threads() > 200);
+    let began = Instant::now();
+    let stopped =
+        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(20));
+    let took = began.elapsed();
+    assert!(spawning, "the OS threads never started");
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    // About 50 ms here; 1.4 s when the loop went on to start them all.
+    assert!(
+        took < Duration::from_millis(700),
+        "took {took:?} after Ctrl-C"
+    );
+}
+
+#[test]
+fn one_wait_is_one_task_and_one_os_thread() {
+    let (report, _) = report(
+        &["--part", "waits", "--tasks", "1", "--time-scale", "0.05"],
+        0,
+    );
+    util::assert_lines_eq(
+        &["1 task waited".to_owned(), "1 OS thread waited".to_owned()],
+        &report.lines(),
+    );
 }
 
 // ---- clippy's word on a guard held across an await -------------------------

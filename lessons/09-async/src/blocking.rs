@@ -207,11 +207,11 @@ fn row(way: Way) -> Option<&'static str> {
 /// "thread::sleep: 1.502 s, 3.00 times one task's 0.5 s".
 fn report(way: Way, took: Duration) -> Value {
     let pause = PAUSE.mul_f64(lesson_kit::options().time_scale);
-    let times = took.as_secs_f64() / pause.as_secs_f64();
     lesson_kit::measured(format!(
-        "{:<20} {:>9.3} s   {times:.2} times one task's {:.3} s",
+        "{:<20} {:>9.3} s   {} times one task's {:.3} s",
         format!("{}:", way.name()),
         took.as_secs_f64(),
+        times(took, pause),
         pause.as_secs_f64()
     ));
     json!({
@@ -221,12 +221,29 @@ fn report(way: Way, took: Duration) -> Value {
     })
 }
 
+/// How long the blocking client may take: the site's answer, which comes
+/// after its latency, and a second to spare; not reqwest's default 30 s,
+/// for which the lesson would hold Ctrl-C if the site stopped answering.
+fn client_timeout(time_scale: f64) -> Duration {
+    crate::scraper::LATENCY.mul_f64(time_scale) + Duration::from_secs(1)
+}
+
+/// `took` over `pause`, "3.00"; "n/a" for a pause of no time (a tiny
+/// `--time-scale`), where the ratio means nothing.
+fn times(took: Duration, pause: Duration) -> String {
+    match pause.is_zero() {
+        true => "n/a".to_owned(),
+        false => format!("{:.2}", took.as_secs_f64() / pause.as_secs_f64()),
+    }
+}
+
 /// reqwest's blocking client, called from a task: it blocks the thread
 /// while it waits, and it runs a runtime of its own, which tokio refuses
 /// to let go of inside another (in a debug build reqwest checks, and
 /// panics). The task's JoinHandle brings the panic back as an error.
 fn blocking_client(runtime: &Runtime, url: &str) {
     let url = url.to_owned();
+    let bound = client_timeout(lesson_kit::options().time_scale);
     // The panic is the lesson's point: report it as a line of its own
     // rather than with the default hook's message and backtrace note.
     let hook = panic::take_hook();
@@ -234,8 +251,14 @@ fn blocking_client(runtime: &Runtime, url: &str) {
     let began = Instant::now();
     // ANCHOR: client
     let outcome = runtime.block_on(async {
-        tokio::spawn(async move { reqwest::blocking::get(&url).map(|r| r.status()) })
-            .await
+        tokio::spawn(async move {
+            // Bounded: a blocking call sees no Ctrl-C until it returns.
+            let client = reqwest::blocking::Client::builder()
+                .timeout(bound)
+                .build()?;
+            client.get(&url).send().map(|r| r.status())
+        })
+        .await
     });
     // ANCHOR_END: client
     panic::set_hook(hook);
@@ -269,5 +292,23 @@ fn panic_message(payload: Box<dyn Any + Send>) -> String {
         Err(payload) => (payload.downcast_ref::<&str>().copied())
             .unwrap_or("(no message)")
             .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pause_of_no_time_has_no_ratio() {
+        let half = Duration::from_millis(500);
+        assert_eq!(times(Duration::from_millis(1501), half), "3.00");
+        assert_eq!(times(Duration::from_millis(3), Duration::ZERO), "n/a");
+    }
+
+    #[test]
+    fn the_blocking_client_waits_for_the_sites_answer_and_a_second_more() {
+        assert_eq!(client_timeout(4.0), Duration::from_secs(3));
+        assert_eq!(client_timeout(0.1), Duration::from_millis(1050));
     }
 }

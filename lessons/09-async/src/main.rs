@@ -279,21 +279,26 @@ fn setup(args: &Args, parts: &[Part]) -> Result<Setup, String> {
         }
         _ => args.urls.clone(),
     };
+    let on_site = site.is_some() && args.urls.is_empty();
     let fetcher = match scraping {
         true => {
             let max_bytes = usize::try_from(args.max_bytes).unwrap_or(usize::MAX);
-            Some(Arc::new(Fetcher::new(args.timeout, max_bytes)?))
+            Some(Arc::new(Fetcher::new(args.timeout, max_bytes, on_site)?))
         }
         false => None,
     };
-    let limit = args
-        .limit
-        .map_or(urls.len(), |k| k as usize)
-        .clamp(1, urls.len().max(1));
+    // Once the site and the client have their files open.
+    let files = procfs::FileLimits::here();
+    let limit = match scraping {
+        true => {
+            scraper::limit(args.limit, urls.len(), args.max_bytes, on_site, files)?
+        }
+        false => 1,
+    };
     Ok(Setup {
         workers,
         tasks: args.tasks,
-        on_site: site.is_some() && args.urls.is_empty(),
+        on_site,
         urls,
         fetcher,
         limit,

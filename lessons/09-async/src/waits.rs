@@ -18,10 +18,19 @@ use crate::timer::stopped;
 /// Each wait, at time scale 1.
 pub const WAIT: Duration = Duration::from_secs(1);
 
-/// The part's plan: the tasks' crowd of waits, then the threads'.
+/// The part's plan: the tasks' crowd of waits, then the threads', unless
+/// the system has no room for that many threads (then [`run`] skips them).
 pub fn plan(waits: u32) -> Plan {
     let crowd = || Plan::new().crowd(u64::from(waits), WAIT);
-    crowd().then(crowd())
+    match threads_fit(waits, &ThreadLimits::here()) {
+        true => crowd().then(crowd()),
+        false => crowd(),
+    }
+}
+
+/// Whether `waits` OS threads may start, as far as the limits tell.
+fn threads_fit(waits: u32, limits: &ThreadLimits) -> bool {
+    u64::from(waits) <= limits.room()
 }
 
 /// What one way of waiting cost.
@@ -74,7 +83,7 @@ pub fn run(waits: u32, runtime: &Runtime, how: String) {
     if lesson_kit::stopped() {
         return;
     }
-    if u64::from(waits) > limits.room() {
+    if !threads_fit(waits, &limits) {
         lesson_kit::fail(format!(
             "{waits} OS threads: more than this system has room for now \
              (about {} more: {}); the OS threads' waits are skipped",
@@ -98,6 +107,10 @@ fn on_threads(waits: u32) -> Option<Cost> {
     let mut peak = Sample::now(0);
     let mut waiting: Vec<JoinHandle<bool>> = Vec::new();
     for n in 1..=waits {
+        // Ctrl-C: no more threads; those started end their waits at once.
+        if lesson_kit::stopped() {
+            break;
+        }
         // thread::Builder rather than thread::spawn, which panics when the
         // system refuses a thread: here that is one line, and the end.
         match thread::Builder::new().spawn(|| lesson_kit::pause(WAIT)) {
@@ -177,8 +190,16 @@ fn finished(what: &str, waits: u64, began: Duration, end: Duration) -> Option<()
     }
     // The bar shows what follows the colon: the count, which fits in it.
     lesson_kit::record_task(what, &format!("{what} waited: {waits}"), began, end);
-    lesson_kit::say!("{waits} {what} waited");
+    lesson_kit::say!("{} waited", counted(waits, what));
     Some(())
+}
+
+/// "1 task", "1 OS thread", "2 tasks": `what` is the plural.
+fn counted(n: u64, what: &str) -> String {
+    match n {
+        1 => format!("1 {}", what.strip_suffix('s').unwrap_or(what)),
+        n => format!("{n} {what}"),
+    }
 }
 
 impl Cost {
@@ -326,6 +347,14 @@ mod tests {
             },
         };
         assert_eq!(cost.resident_kib(), 9.0);
+    }
+
+    #[test]
+    fn one_wait_is_counted_in_the_singular() {
+        assert_eq!(counted(1, "OS threads"), "1 OS thread");
+        assert_eq!(counted(1, "tasks"), "1 task");
+        assert_eq!(counted(0, "OS threads"), "0 OS threads");
+        assert_eq!(counted(10_000, "tasks"), "10000 tasks");
     }
 
     #[test]
