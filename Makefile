@@ -83,6 +83,7 @@ docs-output: ## Rerun the lessons at full time and rewrite their output.txt
 	scripts/docs-output.sh lessons/09-async/output-runtimes.txt lesson-09-async --part runtimes --workers 2
 	scripts/docs-output.sh lessons/09-async/output-blocking.txt lesson-09-async --part blocking --workers 2
 	scripts/docs-output.sh lessons/09-async/output-scraper.txt lesson-09-async --part scraper
+	EXPECT_STATUS=1 scripts/docs-output.sh lessons/09-async/output-failures.txt lesson-09-async --part scraper http://no-such-host.invalid/ http://127.0.0.1:9/
 	{ echo '$$ cargo run --release -p lesson-09-async -- --part waits'; \
 	  $(CARGO) run --locked -q --release -p lesson-09-async -- --part waits 2>&1; } > lessons/09-async/release-waits.txt
 	scripts/docs-output.sh lessons/10-sync/output.txt lesson-10-sync

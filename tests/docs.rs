@@ -262,7 +262,8 @@ fn figure(text: &str, name: &str) -> Option<f64> {
 }
 
 /// The summary a chapter run shows must agree with the lesson's plan now
-/// (ideal and sequential, to the 10 ms it is rounded to) and with itself
+/// (ideal and sequential, to the 10 ms it is rounded to, and none where
+/// the plan has none) and with itself
 /// (the speedup is sequential over elapsed; the ideal speedup, sequential
 /// over ideal), so that a figure edited by hand or left stale fails.
 fn check_recorded_summary(path: &Path, text: &str, now: &Report, scale: f64) {
@@ -273,12 +274,19 @@ fn check_recorded_summary(path: &Path, text: &str, now: &Report, scale: f64) {
         ("ideal", ideal, at_full_time("ideal_ms")),
         ("sequential", sequential, at_full_time("sequential_ms")),
     ] {
-        if let (Some(recorded), Some(planned)) = (recorded, planned) {
-            assert!(
+        match (recorded, planned) {
+            (Some(recorded), Some(planned)) => assert!(
                 (recorded - planned).abs() < 0.0051,
                 "{}: {name} {recorded} s, the plan says {planned:.2} s",
                 path.display()
-            );
+            ),
+            // A figure the plan no longer gives (it has no meaning there).
+            (Some(recorded), None) => panic!(
+                "{}: shows {name} {recorded} s, but the plan has no {name} time: \
+                 run `make docs-output` again",
+                path.display()
+            ),
+            _ => {}
         }
     }
     let (Some(speedup), Some(elapsed), Some(sequential)) =

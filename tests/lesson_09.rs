@@ -84,6 +84,35 @@ fn the_cell_prints_the_notebooks_lines_from_two_tasks_on_one_thread() {
 // ---- the waits -----------------------------------------------------------
 
 #[test]
+fn the_default_run_is_the_cell_then_the_waits_and_claims_no_speedup() {
+    let scale = "0.05";
+    let (report, _) = report(&["--tasks", "300", "--time-scale", scale], 0);
+    let lines = report.lines();
+    let cell = [util::number_lines(), util::letter_lines()].concat();
+    util::assert_same_lines(&cell, &lines[..cell.len()]);
+    let waits = ["300 tasks waited", "300 OS threads waited"];
+    assert_eq!(&lines[cell.len()..], waits, "{lines:#?}");
+    // The cell's five pauses of 2 s, then a wait of 1 s for each crowd.
+    let ideal = report.ms("ideal_ms");
+    let planned = (5.0 * 2000.0 + 2.0 * 1000.0) * 0.05;
+    assert!(
+        (ideal - planned).abs() < 1e-6,
+        "ideal {ideal} ms, not {planned}"
+    );
+    assert_eq!(report.doc["sequential_ms"], Value::Null);
+    // The summary as printed: an ideal, and no sequential time or speedup.
+    let text = run(&["--tasks", "300", "--time-scale", scale, "--no-timeline"]);
+    assert_eq!(text.code, Some(0), "{}", text.stderr);
+    let starts = |word: &str| text.stdout.lines().any(|l| l.starts_with(word));
+    assert!(starts("ideal") && starts("overhead"), "{}", text.stdout);
+    assert!(
+        !starts("sequential") && !starts("speedup"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
 fn ten_thousand_tasks_wait_about_one_wait_on_a_few_threads() {
     let scale = 0.5;
     let (report, stderr) = report(
@@ -107,6 +136,14 @@ fn ten_thousand_tasks_wait_about_one_wait_on_a_few_threads() {
         ],
         &report.lines(),
     );
+    // One wait for the tasks, one for the threads; ten thousand waits in
+    // turn are no baseline, so there is no sequential time.
+    let ideal = report.ms("ideal_ms");
+    assert!(
+        (ideal - 2.0 * 1000.0 * scale).abs() < 1e-6,
+        "ideal {ideal} ms"
+    );
+    assert_eq!(report.doc["sequential_ms"], Value::Null);
     let waits = report.doc["waits"].as_array().expect("waits");
     let (tasks, threads) = (&waits[0], &waits[1]);
     assert_eq!(tasks["how"], "tokio tasks, 2 workers");
@@ -159,6 +196,59 @@ fn with_ulimit(limit: &str, args: &[&str]) -> util::Run {
 }
 
 #[test]
+fn a_thread_refused_anywhere_is_one_line_and_exit_1_never_a_panic_or_a_hang() {
+    // Between 300 MB and 1.5 GB of address space, these runs are refused a
+    // thread here or there: by rayon, by tokio (a worker, a spawn_blocking
+    // thread), by reqwest's blocking client or by the embedded site,
+    // whichever asks when the space runs out. (Below that, or with many
+    // pages, an allocation fails too, and Rust aborts: no lesson can
+    // report that.)
+    let blocking = ["--part", "blocking", "--workers", "2"];
+    let runtimes = ["--part", "runtimes", "--workers", "64"];
+    let mut refused = 0;
+    for part in [blocking, runtimes] {
+        let args = [&part[..], &["--time-scale", "0.05"]].concat();
+        for kib in (300_000..=1_500_000).step_by(100_000) {
+            let run = with_ulimit(&format!("-v {kib}"), &args);
+            let what = format!("ulimit -v {kib}, {args:?}");
+            assert!(!run.stderr.contains("panicked"), "{what}:\n{}", run.stderr);
+            assert!(
+                !run.stderr.contains("none failed"),
+                "{what}:\n{}",
+                run.stderr
+            );
+            assert!(
+                run.stdout.starts_with('{'),
+                "{what}: exit {:?}, no JSON document:\n{}",
+                run.code,
+                run.stderr
+            );
+            Report::parse(&run.stdout);
+            match run.code {
+                // Nothing refused: at most a warning.
+                Some(0) => assert!(
+                    run.stderr.lines().all(|l| l.contains("warning")),
+                    "{what}: exit 0 after:\n{}",
+                    run.stderr
+                ),
+                Some(1) => {
+                    assert!(
+                        run.stderr
+                            .lines()
+                            .all(|l| l.starts_with("lesson-09-async: ")),
+                        "{what}:\n{}",
+                        run.stderr
+                    );
+                    refused += 1;
+                }
+                other => panic!("{what}: exit {other:?}:\n{}", run.stderr),
+            }
+        }
+    }
+    assert!(refused >= 6, "only {refused} runs were refused a thread");
+}
+
+#[test]
 fn a_thread_count_the_limits_leave_no_room_for_is_refused_before_any_starts() {
     // ulimit -u is the tightest of the limits then, whatever the system's.
     let run = with_ulimit(
@@ -168,6 +258,10 @@ fn a_thread_count_the_limits_leave_no_room_for_is_refused_before_any_starts() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let report = Report::parse(&run.stdout);
     util::assert_lines_eq(&["3000 tasks waited".to_owned()], &report.lines());
+    // The skipped threads' waits are not in the plan: the ideal is the
+    // tasks' one wait of 50 ms, not two; a crowd has no sequential figure.
+    assert_eq!(report.ms("ideal_ms"), 50.0);
+    assert_eq!(report.doc["sequential_ms"], Value::Null);
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     assert!(
@@ -286,6 +380,31 @@ fn current_thread_runs_every_task_on_one_thread_and_multi_thread_on_its_workers(
     // Each runtime's tasks wait side by side: two steps' time each.
     report.assert_plan(2.0 * 2.0 * 500.0 * 0.1, 2.0 * 6.0 * 2.0 * 500.0 * 0.1);
     report.assert_near_ideal();
+}
+
+#[test]
+fn one_worker_of_the_multi_thread_runtime_is_called_n_to_1() {
+    let (report, _) = report(
+        &[
+            "--part",
+            "runtimes",
+            "--workers",
+            "1",
+            "--time-scale",
+            "0.05",
+        ],
+        0,
+    );
+    let blocks = blocks(&report.lines());
+    assert_eq!(
+        blocks[1].0,
+        "6 tasks on the multi-thread runtime, 1 worker (N:1):"
+    );
+    // Every step on the one worker: N tasks on one OS thread.
+    assert_eq!(
+        report.doc["m_to_n"]["steps_by_thread"],
+        serde_json::json!({"worker 1": 12})
+    );
 }
 
 // ---- blocking the executor -----------------------------------------------
@@ -437,6 +556,24 @@ fn the_async_scraper_counts_the_site_as_lesson_06_does() {
 }
 
 #[test]
+fn each_fetch_bar_is_named_after_its_page_not_the_sites_port() {
+    let run = run(&["--part", "scraper", "--pages", "4", "--time-scale", "0.2"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows: Vec<&str> = (run.stdout.lines())
+        .filter(|l| l.starts_with("fetch "))
+        .collect();
+    assert_eq!(rows.len(), 4, "{}", run.stdout);
+    for page in [
+        "[threads.html",
+        "[processes.html",
+        "[pools.html",
+        "[threads.html?copy=2",
+    ] {
+        assert!(rows.iter().any(|r| r.contains(page)), "{page}: {rows:#?}");
+    }
+}
+
+#[test]
 fn many_pages_of_the_site_are_fetched_in_rounds_of_the_limit() {
     let scale = 0.1;
     let (report, _) = report(
@@ -510,12 +647,8 @@ fn each_failure_is_one_line_naming_the_url_and_its_cause() {
     });
     let refused = format!("http://127.0.0.1:{}/", closed_port());
     let flooding = hostile(flood);
+    // A malformed URL never gets here: clap refuses it, exit 2 (below).
     let cases: Vec<(String, &str)> = vec![
-        ("not a url".to_owned(), "malformed URL"),
-        (
-            "ftp://127.0.0.1/file".to_owned(),
-            "unsupported scheme \"ftp\": only http and https",
-        ),
         (refused, "connection refused: nothing listens on that port"),
         (
             "http://no-such-host.invalid/".to_owned(),
@@ -544,10 +677,11 @@ fn each_failure_is_one_line_naming_the_url_and_its_cause() {
         vec!["--part", "scraper", "--max-bytes", "100000", ok.as_str()];
     args.extend(cases.iter().map(|(url, _)| url.as_str()));
     let (report, stderr) = report(&args, 1);
+    // One page of ten came, and the last line says so, as lesson 06's does.
     util::assert_lines_eq(
         &[
             format!("Fetched 4 characters from {ok}"),
-            "All web pages fetched".to_owned(),
+            format!("1 of {} web pages fetched", cases.len() + 1),
         ],
         &report.lines(),
     );
@@ -591,7 +725,7 @@ fn the_timeout_bounds_the_whole_fetch_even_for_a_trickling_body() {
     // does: the three end together, at the deadline.
     assert!(took >= Duration::from_secs(1), "took {took:?}");
     assert!(took < Duration::from_millis(1800), "took {took:?}");
-    assert_eq!(report.lines(), ["All web pages fetched"]);
+    assert_eq!(report.lines(), ["0 of 3 web pages fetched"]);
 }
 
 // ---- stops and bad options -----------------------------------------------
@@ -716,6 +850,8 @@ fn bad_options_exit_with_status_2() {
         &["--part", "scraper", "--pages", "0"],
         &["--part", "scraper", "--pages", "10001"],
         &["--part", "scraper", "--timeout", "0"],
+        &["--part", "scraper", "--timeout", "1e-12"],
+        &["--part", "scraper", "--timeout", "0.0009"],
         &["--part", "scraper", "--max-bytes", "0"],
         &["--part", "scraper", "--pages", "5", "http://127.0.0.1/"],
         &["http://127.0.0.1/"],
@@ -731,6 +867,137 @@ fn bad_options_exit_with_status_2() {
         );
         assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
     }
+}
+
+#[test]
+fn a_malformed_url_is_a_bad_argument_in_one_line_that_hides_a_password() {
+    for url in [
+        "not a url",
+        "ftp://127.0.0.1/file",
+        "file:///etc/passwd",
+        "data:text/html,x",
+        "http://127.0.0.1:99999/",
+        "",
+        "-",
+        "http://",
+        "http://[::1",
+        "http://127.0.0.1:1/a\nb",
+        "http://user:s3cret@127.0.0.1:99999/",
+    ] {
+        let run = run(&["--part", "scraper", "--", url]);
+        assert_eq!(run.code, Some(2), "{url:?}: {}", run.stderr);
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{url:?}: {}", run.stderr);
+        assert!(
+            lines[0].starts_with("error: invalid value \"")
+                && lines[0].contains("for '[URL]...': "),
+            "{url:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{url:?}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn a_password_in_a_url_is_never_printed() {
+    let refused = format!("http://user:s3cret@127.0.0.1:{}/", closed_port());
+    let (report, stderr) = report(&["--part", "scraper", &refused], 1);
+    let hidden = refused.replace("s3cret", "***");
+    assert_eq!(
+        stderr,
+        format!(
+            "{LESSON}: {hidden}: connection refused: nothing listens on that port\n"
+        )
+    );
+    assert!(!report.doc.to_string().contains("s3cret"), "{}", report.doc);
+}
+
+// ---- open files and the default --limit ------------------------------------
+
+#[test]
+fn a_thousand_pages_hold_under_ulimit_n_1024_with_the_default_limit() {
+    // Three open files per fetch of the site: all 1000 at once would need
+    // 3000. The default limit fits; 50 at a time is 20 rounds of 50 ms.
+    let run = with_ulimit(
+        "-n 1024",
+        &[
+            "--part",
+            "scraper",
+            "--pages",
+            "1000",
+            "--time-scale",
+            "0.1",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let report = Report::parse(&run.stdout);
+    let lines = report.lines();
+    assert_eq!(lines.len(), 1001, "{}", lines[1000..].join("\n"));
+    assert_eq!(lines[1000], "All web pages fetched");
+    report.assert_plan(20.0 * 50.0, 1000.0 * 50.0);
+}
+
+#[test]
+fn a_limit_that_ulimit_n_cannot_hold_is_one_line_before_any_fetch() {
+    let run = with_ulimit(
+        "-n 1024",
+        &["--part", "scraper", "--pages", "1000", "--limit", "1000"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with(&format!("{LESSON}: 1000 fetches at once (--limit)"))
+            && lines[0].contains("ulimit -n allows 1024: give --limit "),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("Fetched"), "{}", run.stdout);
+}
+
+// ---- Ctrl-C while the OS threads start -------------------------------------
+
+#[test]
+fn ctrl_c_while_the_os_threads_start_ends_the_lesson_at_once() {
+    // The tasks' waits take 0.5 s; then 10 000 threads start, which takes
+    // seconds, and each waits 0.5 s.
+    let lesson =
+        Running::start(&bin(LESSON), &["--part", "waits", "--time-scale", "0.5"]);
+    let status = format!("/proc/{}/status", lesson.pid);
+    let threads = || {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        text.lines()
+            .find_map(|line| line.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // More threads than the runtime's workers: the spawning has begun.
+    let spawning = wait_for(Duration::from_secs(20), || threads() > 200);
+    let began = Instant::now();
+    let stopped =
+        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(20));
+    let took = began.elapsed();
+    assert!(spawning, "the OS threads never started");
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    // About 50 ms here; 1.4 s when the loop went on to start them all.
+    assert!(
+        took < Duration::from_millis(700),
+        "took {took:?} after Ctrl-C"
+    );
+}
+
+#[test]
+fn one_wait_is_one_task_and_one_os_thread() {
+    let (report, _) = report(
+        &["--part", "waits", "--tasks", "1", "--time-scale", "0.05"],
+        0,
+    );
+    util::assert_lines_eq(
+        &["1 task waited".to_owned(), "1 OS thread waited".to_owned()],
+        &report.lines(),
+    );
 }
 
 // ---- clippy's word on a guard held across an await -------------------------

@@ -155,6 +155,39 @@ fn the_timeline_shows_the_waits_that_never_end() {
 }
 
 #[test]
+fn ctrl_c_during_the_deadlock_still_draws_the_five_waits() {
+    // At this scale the watchdog waits 5 s before it reads the record;
+    // the five reach for their forks within milliseconds of the line.
+    let mut lesson =
+        Running::start(&bin(LESSON), &["--part", "deadlock", "--time-scale", "10"]);
+    while let Some(line) = lesson.next_line() {
+        if line.starts_with("left then right: ") {
+            break;
+        }
+    }
+    // A wide margin for five threads to start on a busy machine, and far
+    // less than the watchdog's five seconds.
+    std::thread::sleep(Duration::from_secs(1));
+    let stopped =
+        lesson.signal_group_and_wait(Signal::SIGINT, Duration::from_secs(1));
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    for i in 1..=5 {
+        let next = i % 5 + 1;
+        let row = (stopped.rest.iter())
+            .find(|l| l.starts_with(&format!("philosopher {i} ")))
+            .unwrap_or_else(|| {
+                panic!("no row for philosopher {i}: {:#?}", stopped.rest)
+            });
+        let bar = row[format!("philosopher {i}").len()..].trim();
+        assert!(
+            bar.starts_with(&format!("[waits for fork {next}"))
+                && bar.ends_with('>'),
+            "philosopher {i}'s row: {row}"
+        );
+    }
+}
+
+#[test]
 fn the_condvar_queue_and_sync_channel_deliver_every_item_once() {
     for scale in ["0.02", "0.1"] {
         let report = report(&["--part", "condvar", "--time-scale", scale]);
@@ -225,13 +258,13 @@ fn a_bound_holds_the_queue_at_its_bound_and_no_bound_lets_it_grow() {
 fn rwlock_readers_overlap_and_mutex_readers_take_turns() {
     let scale = 0.5;
     let report = report(&["--part", "rwlock", "--time-scale", &scale.to_string()]);
-    let reads = bars(&report, "RwLock: read");
+    let reads = bars(&report, "RwLock read: ");
     assert_eq!(reads.len(), 6, "{reads:?}");
     let together = (reads.iter())
         .enumerate()
         .any(|(i, a)| reads[i + 1..].iter().any(|b| overlap(a, b)));
     assert!(together, "no two RwLock reads at once: {reads:?}");
-    let reads = bars(&report, "Mutex: read");
+    let reads = bars(&report, "Mutex read: ");
     assert_eq!(reads.len(), 6, "{reads:?}");
     for pair in reads.windows(2) {
         assert!(
@@ -239,14 +272,29 @@ fn rwlock_readers_overlap_and_mutex_readers_take_turns() {
             "Mutex reads at once: {pair:?}"
         );
     }
-    // Under either lock, nobody reads while the writer writes.
+    // Under either lock, nobody reads while the writer writes; each
+    // lock's readers and writer have rows of their own.
     for lock in ["RwLock", "Mutex"] {
-        let write = bars(&report, &format!("{lock}: write"));
+        let write = bars(&report, &format!("{lock} writer: write"));
         assert_eq!(write.len(), 1, "{write:?}");
-        for read in bars(&report, &format!("{lock}: read")) {
+        assert_eq!(write[0].0, format!("{lock} writer"));
+        for read in bars(&report, &format!("{lock} read: ")) {
+            assert!(read.0.starts_with(&format!("{lock} reader ")), "{read:?}");
             assert!(!overlap(&read, &write[0]), "{read:?} during {write:?}");
         }
     }
+    // Each read's bar is labelled with the total it saw: the three prices
+    // summed, before the write (10+20+30) or after it (11+21+31).
+    let tasks = report.tasks();
+    let totals: Vec<&str> = (tasks.iter())
+        .filter(|t| t.1.contains(" read: "))
+        .map(|t| t.1.rsplit(' ').next().unwrap_or_default())
+        .collect();
+    assert_eq!(totals.len(), 12, "{totals:?}");
+    assert!(
+        totals.iter().all(|t| ["60", "63"].contains(t)),
+        "{totals:?}"
+    );
     // Six reads of 100 ms one at a time, at this scale: the Mutex run
     // cannot be shorter.
     let runs = report.doc["rwlock"].as_array().expect("rwlock");
@@ -345,6 +393,15 @@ fn lazy_lock_loads_once_while_the_others_wait_and_thread_locals_stay_apart() {
     let waits = bars(&report, "LazyLock: wait");
     assert_eq!((loads.len(), waits.len()), (1, 3), "{loads:?} {waits:?}");
     assert_eq!(loads[0].0, format!("asker {}", number(&once["loaded_by"])));
+    // The OnceLock holds one asker's number, which every asker read.
+    assert!((1..=4).contains(&number(&once["first"])), "{once}");
+    let line =
+        "OnceLock: set once, by the first asker to come; all 4 got its number";
+    assert!(
+        report.lines().iter().any(|l| l == line),
+        "{:#?}",
+        report.lines()
+    );
     // The load takes 100 ms at full time; each waiter got the settings
     // only once it was done.
     let loaded = loads[0].1 + 100.0 * scale;

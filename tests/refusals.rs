@@ -232,3 +232,30 @@ fn lesson_08_processes_go_on_with_the_workers_they_could_start() {
         run.stderr
     );
 }
+
+#[test]
+fn lesson_10_once_reports_the_first_asker_refused_and_starts_no_more() {
+    // The Ctrl-C thread and asker 1 fit; asker 2 is refused, and the two
+    // after it are not tried (one line, not three, nor a second line
+    // about the askers that "did not finish").
+    let (run, _) =
+        refused("lesson-10-sync", &["--part", "once", "--no-timeline"], 2);
+    assert!(
+        run.stderr.contains("cannot start an asker: "),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn lesson_10_queue_reports_a_consumer_refused_and_starts_no_producer() {
+    // The Ctrl-C thread and consumer 1 fit; consumer 2 is refused, no
+    // producer starts, and consumer 1 ends when the queue is closed.
+    let args = ["--part", "condvar", "--no-timeline", "--time-scale", "0.1"];
+    let (run, _) = refused("lesson-10-sync", &args, 2);
+    assert!(
+        run.stderr.contains("cannot start a consumer: "),
+        "{}",
+        run.stderr
+    );
+}

@@ -59,7 +59,9 @@ impl Plan {
 
     /// Adds `count` waits of `pause` side by side (10 000 threads that each
     /// sleep once, say), planned as one task: the lesson draws them as one
-    /// bar. They take one `pause` at best, and `count` of them in turn.
+    /// bar. They take one `pause` at best. In turn they would take `count`
+    /// pauses, which nobody would run, so a plan with a crowd has no
+    /// sequential time (and no speedup): see [`Plan::sequential`].
     pub fn crowd(mut self, count: u64, pause: Duration) -> Self {
         self.crowds.push((count, pause));
         self
@@ -90,16 +92,21 @@ impl Plan {
     }
 
     /// Every sleep one after another: the time with no concurrency at all.
-    /// `None` when the plan is empty.
+    /// `None` when the plan is empty, or when it has a crowd anywhere: ten
+    /// thousand waits in turn are no baseline anyone would run, and a
+    /// speedup over them would be a figure without a meaning.
     pub fn sequential(&self) -> Option<Duration> {
-        let own = (!self.workers.is_empty() || !self.crowds.is_empty()).then(|| {
-            let crowds = self
-                .crowds
-                .iter()
-                .map(|&(n, pause)| pause.mul_f64(n as f64));
-            self.workers.iter().flatten().copied().chain(crowds).sum()
-        });
+        if self.has_crowd() {
+            return None;
+        }
+        let own = (!self.workers.is_empty())
+            .then(|| self.workers.iter().flatten().copied().sum());
         total(own, self.later.iter().map(Plan::sequential))
+    }
+
+    /// Whether the plan, or a part after it, has a crowd of waits.
+    fn has_crowd(&self) -> bool {
+        !self.crowds.is_empty() || self.later.iter().any(Plan::has_crowd)
     }
 }
 
@@ -177,15 +184,15 @@ mod tests {
     }
 
     #[test]
-    fn a_crowd_takes_one_pause_and_counts_as_one_task() {
+    fn a_crowd_takes_one_pause_counts_as_one_task_and_has_no_sequential_time() {
         let plan = Plan::new().crowd(10_000, secs(1.0));
         assert_eq!(plan.ideal(), Some(secs(1.0)));
-        assert_eq!(plan.sequential(), Some(secs(10_000.0)));
+        assert_eq!(plan.sequential(), None);
         assert_eq!(plan.task_count(), 1);
         // Beside a worker, the longer of the two is the ideal.
         let both = Plan::new().worker([secs(2.0); 2]).crowd(3, secs(1.0));
         assert_eq!(both.ideal(), Some(secs(4.0)));
-        assert_eq!(both.sequential(), Some(secs(7.0)));
+        assert_eq!(both.sequential(), None);
         assert_eq!(both.task_count(), 3);
     }
 
@@ -194,12 +201,19 @@ mod tests {
         let cell = Plan::new()
             .worker(vec![secs(2.0); 4])
             .worker(vec![secs(2.0); 5]);
+        let later = Plan::new().worker([secs(1.0); 2]);
+        let plan = cell.clone().then(later);
+        assert_eq!(plan.ideal(), Some(secs(12.0)));
+        assert_eq!(plan.sequential(), Some(secs(20.0)));
+        assert_eq!(plan.task_count(), 11);
+        // A crowd in any part leaves the whole without a sequential time;
+        // the ideals still add up.
         let waits = Plan::new()
             .crowd(100, secs(1.0))
             .then(Plan::new().crowd(100, secs(1.0)));
         let plan = cell.then(waits);
         assert_eq!(plan.ideal(), Some(secs(12.0)));
-        assert_eq!(plan.sequential(), Some(secs(218.0)));
+        assert_eq!(plan.sequential(), None);
         assert_eq!(plan.task_count(), 11);
         // An empty part adds nothing; only empty parts make no plan.
         let with_empty = Plan::new().then(Plan::pool(2, [secs(1.0); 3]));

@@ -265,7 +265,13 @@ const HANDLER_START: Duration = Duration::from_millis(50);
 pub(crate) fn install(stop: &'static Stop) {
     let before = threads();
     if let Err(err) = ctrlc::set_handler(move || stop.on_signal()) {
-        warn(format_args!("warning: Ctrl-C will not stop cleanly: {err}"));
+        // ctrlc's "Unexpected system error" hides its cause (a refused
+        // thread, say): say both.
+        let cause = std::error::Error::source(&err)
+            .map_or(String::new(), |c| format!(": {c}"));
+        warn(format_args!(
+            "warning: Ctrl-C will not stop cleanly: {err}{cause}"
+        ));
         return;
     }
     // ctrlc starts a thread and returns at once. That thread's start-up

@@ -1,14 +1,18 @@
 //! The lesson's own command-line options, beside the kit's
-//! (`--time-scale`, `--json`...).
+//! (`--time-scale`, `--json`...). Lesson 09 takes its URLs and its
+//! `--timeout` with the same parsers.
 
+use std::ffi::OsStr;
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
 use reqwest::Url;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Pages to scrape (http or https); none: the embedded site's pages
-    #[arg(value_name = "URL", value_parser = parse_url)]
+    #[arg(value_name = "URL", value_parser = UrlParser)]
     pub urls: Vec<String>,
     /// A pool of N threads instead of one thread per URL, 1 to 64
     #[arg(
@@ -47,7 +51,7 @@ const MIN_TIMEOUT: f64 = 0.001;
 const MAX_TIMEOUT: f64 = 86_400.0;
 
 /// Seconds from [`MIN_TIMEOUT`] to [`MAX_TIMEOUT`].
-fn parse_timeout(text: &str) -> Result<Duration, String> {
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     let secs: f64 = text
         .trim()
         .parse()
@@ -62,11 +66,69 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 
 /// An http or https URL, kept as typed. Anything else (not a URL, another
 /// scheme, a port past 65535) is a bad argument, refused before the run.
-fn parse_url(text: &str) -> Result<String, String> {
+pub fn parse_url(text: &str) -> Result<String, String> {
+    // `Url::parse` drops a newline or a tab silently, and would fetch
+    // another page than the one the learner sees.
+    if text.chars().any(char::is_control) {
+        return Err("a URL has no control characters (a newline?)".to_owned());
+    }
     let url = Url::parse(text).map_err(|err| format!("not a URL: {err}"))?;
     match url.scheme() {
         "http" | "https" => Ok(text.to_owned()),
         other => Err(format!("unsupported scheme {other:?}: only http and https")),
+    }
+}
+
+/// clap's parser for URL arguments: [`parse_url`], with a message that
+/// shows the value as [`masked`] does, where clap's own would echo a
+/// password, and a newline raw.
+#[derive(Clone, Copy, Debug)]
+pub struct UrlParser;
+
+impl TypedValueParser for UrlParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        let name = arg.map_or_else(|| "URL".to_owned(), ToString::to_string);
+        let refuse = |shown: String, why: String| {
+            let message = format!("invalid value {shown} for '{name}': {why}\n");
+            clap::Error::raw(ErrorKind::ValueValidation, message).with_cmd(cmd)
+        };
+        let text = value.to_str().ok_or_else(|| {
+            refuse(format!("{value:?}"), "not valid UTF-8".to_owned())
+        })?;
+        parse_url(text).map_err(|why| refuse(format!("{:?}", masked(text)), why))
+    }
+}
+
+/// `text` with the password of its `user:password@`, if any, replaced by
+/// `***`, by reading the text alone: it may be no valid URL at all.
+pub fn masked(text: &str) -> String {
+    // The authority: after the scheme's colon and its slashes, up to the
+    // path, the query or the fragment.
+    let Some(colon) = text.find(':') else {
+        return text.to_owned();
+    };
+    let rest = &text[colon + 1..];
+    let start =
+        colon + 1 + (rest.len() - rest.trim_start_matches(['/', '\\']).len());
+    let authority = text[start..]
+        .split(['/', '\\', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    // The user's part ends at the last '@'; its password after its first ':'.
+    let secret = authority.rfind('@').and_then(|at| {
+        let password = authority[..at].find(':')?;
+        Some((start + password + 1, start + at))
+    });
+    match secret {
+        Some((from, to)) => format!("{}***{}", &text[..from], &text[to..]),
+        None => text.to_owned(),
     }
 }
 
@@ -96,9 +158,33 @@ mod tests {
                 "data:text/html,x",
                 "unsupported scheme \"data\": only http and https",
             ),
+            ("http://", "not a URL: empty host"),
+            ("http://[::1", "not a URL: invalid IPv6 address"),
+            (
+                "http://127.0.0.1:8/a\nb",
+                "a URL has no control characters (a newline?)",
+            ),
         ];
         for (text, why) in bad {
             assert_eq!(parse_url(text), Err(why.to_owned()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_password_is_masked_even_in_what_is_no_url() {
+        for (text, shown) in [
+            (
+                "http://user:s3cret@127.0.0.1:99999/a",
+                "http://user:***@127.0.0.1:99999/a",
+            ),
+            ("http:user:s3cret@host", "http:user:***@host"),
+            ("http://a:b@c@[::1/x:y@z", "http://a:***@[::1/x:y@z"),
+            ("ftp://u:p@host?q", "ftp://u:***@host?q"),
+        ] {
+            assert_eq!(masked(text), shown, "{text:?}");
+        }
+        for plain in ["not a url", "http://user@host/a:b", "http://[::1", ""] {
+            assert_eq!(masked(plain), plain);
         }
     }
 

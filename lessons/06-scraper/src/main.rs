@@ -13,7 +13,6 @@
 //! `len(BeautifulSoup(response.content, 'html.parser').text)`: see
 //! `count.rs`, and `--serve` to compare the two side by side.
 
-mod args;
 mod serve;
 mod show;
 
@@ -22,7 +21,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use args::Args;
+use lesson_06_scraper::args::Args;
 use lesson_06_scraper::fetch::{Fetcher, Page, shown};
 use lesson_06_scraper::site::Site;
 use lesson_kit::{Plan, say};

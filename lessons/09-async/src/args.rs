@@ -3,12 +3,14 @@
 
 use std::time::Duration;
 
+use lesson_06_scraper::args::{UrlParser, parse_timeout};
+
 /// The lesson's parts, in the order a whole run would take them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Part {
     /// The notebook's two functions as two tasks on one OS thread
     Cell,
-    /// N waits of 1 s on N OS threads, then on N tokio tasks
+    /// N waits of 1 s on N tokio tasks, then on N OS threads
     Waits,
     /// The same tasks on the current-thread (N:1) and multi-thread (M:N) runtimes
     Runtimes,
@@ -26,13 +28,13 @@ pub const MAX_TASKS: u32 = 100_000;
 pub struct Args {
     /// Pages to scrape with `--part scraper` (http or https); none: the
     /// embedded site's pages
-    #[arg(value_name = "URL")]
+    #[arg(value_name = "URL", value_parser = UrlParser)]
     pub urls: Vec<String>,
     /// Run this part only (default: the cell, then the waits)
     #[arg(long, value_name = "PART")]
     pub part: Option<Part>,
-    /// Waits at once in the waits part, on as many OS threads, then on as
-    /// many tokio tasks, 1 to 100000
+    /// Waits at once in the waits part, on as many tokio tasks, then on as
+    /// many OS threads, 1 to 100000
     #[arg(
         long,
         value_name = "N",
@@ -61,8 +63,8 @@ pub struct Args {
         value_parser = clap::value_parser!(u32).range(1..=10_000)
     )]
     pub pages: u32,
-    /// Fetches under way at once, at most, 1 to 10000 (default: all of
-    /// them)
+    /// Fetches under way at once, at most, 1 to 10000 (default: 50, fewer
+    /// if 50 × --max-bytes would pass 500 MB or `ulimit -n` has no room)
     #[arg(
         long,
         value_name = "K",
@@ -70,7 +72,8 @@ pub struct Args {
         value_parser = clap::value_parser!(u32).range(1..=10_000)
     )]
     pub limit: Option<u32>,
-    /// Give up on a page after this many seconds, headers and body together
+    /// Give up on a page after this many seconds, headers and body
+    /// together, 0.001 to 86400
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: Duration,
     /// Give up on a page whose body is larger than this
@@ -100,16 +103,4 @@ impl Args {
                 .exit();
         }
     }
-}
-
-/// Accepts seconds above 0 and at most a day.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| "not a number of seconds".to_owned())?;
-    if !(secs > 0.0 && secs <= 86_400.0) {
-        return Err("must be above 0 and at most 86400 seconds".to_owned());
-    }
-    Ok(Duration::from_secs_f64(secs))
 }

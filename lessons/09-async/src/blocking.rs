@@ -5,10 +5,12 @@
 //! tokio's own sleep, `spawn_blocking` for a blocking call, rayon for CPU
 //! work. Last, reqwest's blocking client called from a task.
 
+use std::any::Any;
 use std::panic;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use lesson_06_scraper::fetch::chain;
 use lesson_kit::{Plan, say};
 use serde_json::{Value, json};
 use tokio::runtime::Runtime;
@@ -145,7 +147,7 @@ pub fn run(runtime: &Runtime, rayon: &Arc<rayon::ThreadPool>, url: &str) {
     for way in Way::ALL {
         say!("{TASKS} tasks {}:", way.intro());
         let began = Instant::now();
-        runtime.block_on(async {
+        let all_ran = runtime.block_on(async {
             let mut tasks = JoinSet::new();
             for n in 1..=TASKS {
                 let rayon = Arc::clone(rayon);
@@ -167,12 +169,25 @@ pub fn run(runtime: &Runtime, rayon: &Arc<rayon::ThreadPool>, url: &str) {
                     None => tasks.spawn(task),
                 };
             }
-            while tasks.join_next().await.is_some() {}
+            let mut all_ran = true;
+            while let Some(done) = tasks.join_next().await {
+                if let Err(err) = done {
+                    all_ran = false;
+                    crate::refusal::report_task(
+                        &format!("a {} task", way.name()),
+                        err,
+                    );
+                }
+            }
+            all_ran
         });
         if lesson_kit::stopped() {
             return;
         }
-        facts.push(report(way, began.elapsed()));
+        // A way whose tasks did not all run took a time that means nothing.
+        if all_ran {
+            facts.push(report(way, began.elapsed()));
+        }
     }
     lesson_kit::fact("blocking", facts);
     blocking_client(runtime, url);
@@ -192,11 +207,11 @@ fn row(way: Way) -> Option<&'static str> {
 /// "thread::sleep: 1.502 s, 3.00 times one task's 0.5 s".
 fn report(way: Way, took: Duration) -> Value {
     let pause = PAUSE.mul_f64(lesson_kit::options().time_scale);
-    let times = took.as_secs_f64() / pause.as_secs_f64();
     lesson_kit::measured(format!(
-        "{:<20} {:>9.3} s   {times:.2} times one task's {:.3} s",
+        "{:<20} {:>9.3} s   {} times one task's {:.3} s",
         format!("{}:", way.name()),
         took.as_secs_f64(),
+        times(took, pause),
         pause.as_secs_f64()
     ));
     json!({
@@ -206,45 +221,94 @@ fn report(way: Way, took: Duration) -> Value {
     })
 }
 
-// ANCHOR: client
+/// How long the blocking client may take: the site's answer, which comes
+/// after its latency, and a second to spare; not reqwest's default 30 s,
+/// for which the lesson would hold Ctrl-C if the site stopped answering.
+fn client_timeout(time_scale: f64) -> Duration {
+    crate::scraper::LATENCY.mul_f64(time_scale) + Duration::from_secs(1)
+}
+
+/// `took` over `pause`, "3.00"; "n/a" for a pause of no time (a tiny
+/// `--time-scale`), where the ratio means nothing.
+fn times(took: Duration, pause: Duration) -> String {
+    match pause.is_zero() {
+        true => "n/a".to_owned(),
+        false => format!("{:.2}", took.as_secs_f64() / pause.as_secs_f64()),
+    }
+}
+
 /// reqwest's blocking client, called from a task: it blocks the thread
 /// while it waits, and it runs a runtime of its own, which tokio refuses
 /// to let go of inside another (in a debug build reqwest checks, and
 /// panics). The task's JoinHandle brings the panic back as an error.
 fn blocking_client(runtime: &Runtime, url: &str) {
     let url = url.to_owned();
+    let bound = client_timeout(lesson_kit::options().time_scale);
     // The panic is the lesson's point: report it as a line of its own
     // rather than with the default hook's message and backtrace note.
     let hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let began = Instant::now();
+    // ANCHOR: client
     let outcome = runtime.block_on(async {
-        tokio::spawn(async move { reqwest::blocking::get(&url).map(|r| r.status()) })
-            .await
+        tokio::spawn(async move {
+            // Bounded: a blocking call sees no Ctrl-C until it returns.
+            let client = reqwest::blocking::Client::builder()
+                .timeout(bound)
+                .build()?;
+            client.get(&url).send().map(|r| r.status())
+        })
+        .await
     });
+    // ANCHOR_END: client
     panic::set_hook(hook);
     let took = began.elapsed();
     match outcome {
         Err(err) if err.is_panic() => {
-            let payload = err.into_panic();
-            let message = (payload.downcast_ref::<&str>().copied())
-                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("(no message)");
+            let message = panic_message(err.into_panic());
             say!("reqwest::blocking in a task panicked: {message}");
         }
         Err(err) => lesson_kit::fail(format!("the blocking client's task: {err}")),
-        Ok(answer) => {
+        Ok(Ok(status)) => {
             say!("reqwest::blocking in a task did not panic (a release build)");
-            let answer = match answer {
-                Ok(status) => format!("answered HTTP {status}"),
-                Err(err) => format!("failed ({err})"),
-            };
             lesson_kit::measured(format!(
-                "reqwest::blocking {answer} after holding the runtime's only \
-                 thread for {:.3} s",
+                "reqwest::blocking answered HTTP {status} after holding the \
+                 runtime's only thread for {:.3} s",
                 took.as_secs_f64()
             ));
         }
+        // Before any check of its own: it could not start its thread, say.
+        Ok(Err(err)) => lesson_kit::fail(format!(
+            "reqwest::blocking in a task failed: {}",
+            chain(&err)
+        )),
     }
 }
-// ANCHOR_END: client
+
+/// A panic's message: `panic!` gives a `&str` or a `String`.
+fn panic_message(payload: Box<dyn Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => (payload.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)")
+            .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pause_of_no_time_has_no_ratio() {
+        let half = Duration::from_millis(500);
+        assert_eq!(times(Duration::from_millis(1501), half), "3.00");
+        assert_eq!(times(Duration::from_millis(3), Duration::ZERO), "n/a");
+    }
+
+    #[test]
+    fn the_blocking_client_waits_for_the_sites_answer_and_a_second_more() {
+        assert_eq!(client_timeout(4.0), Duration::from_secs(3));
+        assert_eq!(client_timeout(0.1), Duration::from_millis(1050));
+    }
+}

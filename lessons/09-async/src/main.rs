@@ -16,6 +16,7 @@
 mod args;
 mod blocking;
 mod procfs;
+mod refusal;
 mod runtimes;
 mod scraper;
 mod timer;
@@ -80,16 +81,20 @@ fn cell() -> io::Result<()> {
 
 // ANCHOR: multi_thread
 /// The multi-thread runtime: `workers` OS threads, "worker 1", "worker
-/// 2"..., that share the tasks out among themselves.
-fn multi_thread(workers: usize) -> io::Result<Runtime> {
-    let next = AtomicUsize::new(1);
-    runtime::Builder::new_multi_thread()
-        .worker_threads(workers)
-        .thread_name_fn(move || {
-            format!("worker {}", next.fetch_add(1, Ordering::Relaxed))
-        })
-        .enable_all()
-        .build()
+/// 2"..., that share the tasks out among themselves. `None` if the system
+/// refused them (reported).
+fn multi_thread(workers: usize) -> Option<Runtime> {
+    // Built on a thread of its own, in case the system refuses a worker.
+    refusal::build("tokio's worker threads", move || {
+        let next = AtomicUsize::new(1);
+        runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .thread_name_fn(move || {
+                format!("worker {}", next.fetch_add(1, Ordering::Relaxed))
+            })
+            .enable_all()
+            .build()
+    })
 }
 // ANCHOR_END: multi_thread
 
@@ -118,6 +123,7 @@ struct Setup {
 fn main() -> ExitCode {
     let args: Args = lesson_kit::args!();
     args.check();
+    refusal::install();
     timer::install();
     let parts = match args.part {
         Some(part) => vec![part],
@@ -137,7 +143,7 @@ fn main() -> ExitCode {
     lesson_kit::run!(plan, || {
         for part in parts {
             if let Err(err) = run_part(part, &setup) {
-                lesson_kit::fail(format!("cannot start a tokio runtime: {err}"));
+                lesson_kit::fail(err);
             }
             if lesson_kit::stopped() {
                 break;
@@ -157,11 +163,16 @@ fn part_plan(part: Part, setup: &Setup) -> Plan {
     }
 }
 
-fn run_part(part: Part, setup: &Setup) -> io::Result<()> {
+/// Runs one part; `Err` says what could not start. A multi-thread runtime
+/// that could not start has been reported already.
+fn run_part(part: Part, setup: &Setup) -> Result<(), String> {
+    let no_runtime = |err: io::Error| format!("cannot start a tokio runtime: {err}");
     match part {
-        Part::Cell => cell()?,
+        Part::Cell => cell().map_err(no_runtime)?,
         Part::Waits => {
-            let runtime = multi_thread(setup.workers)?;
+            let Some(runtime) = multi_thread(setup.workers) else {
+                return Ok(());
+            };
             let how = format!("tokio tasks, {}", workers(setup.workers));
             waits::run(setup.tasks, &runtime, how);
         }
@@ -170,16 +181,21 @@ fn run_part(part: Part, setup: &Setup) -> io::Result<()> {
             // N:1: every task on the one thread that calls block_on.
             let current = runtime::Builder::new_current_thread()
                 .enable_time()
-                .build()?;
+                .build()
+                .map_err(no_runtime)?;
             runtimes::run_on(&current, "the current-thread runtime (N:1)", "n_to_1");
             if lesson_kit::stopped() {
                 return Ok(());
             }
             // M:N: the tasks shared among the workers; a task that wakes
-            // may go to another worker than the one it ran on before.
-            let multi = multi_thread(setup.workers)?;
+            // may go to another worker than the one it ran on before. With
+            // one worker it is N:1 again, on the runtime's own thread.
+            let Some(multi) = multi_thread(setup.workers) else {
+                return Ok(());
+            };
+            let kind = if setup.workers == 1 { "N:1" } else { "M:N" };
             let what = format!(
-                "the multi-thread runtime, {} (M:N)",
+                "the multi-thread runtime, {} ({kind})",
                 workers(setup.workers)
             );
             runtimes::run_on(&multi, &what, "m_to_n");
@@ -191,37 +207,52 @@ fn run_part(part: Part, setup: &Setup) -> io::Result<()> {
             let runtime = runtime::Builder::new_current_thread()
                 .thread_name("blocking")
                 .enable_all()
-                .build()?;
+                .build()
+                .map_err(no_runtime)?;
             let rayon = rayon::ThreadPoolBuilder::new()
                 .num_threads(setup.workers)
                 .thread_name(|_| "rayon".to_owned())
                 .build()
-                .map_err(io::Error::other)?;
+                .map_err(|err| format!("cannot start rayon's threads: {err}"))?;
             let url = setup.urls.first().cloned().unwrap_or_default();
             blocking::run(&runtime, &Arc::new(rayon), &url);
         }
         Part::Scraper => {
-            let runtime = multi_thread(setup.workers)?;
             let (urls, fetcher) = (setup.urls.clone(), setup.fetcher.clone());
-            let Some(fetcher) = fetcher else {
+            let (Some(runtime), Some(fetcher)) =
+                (multi_thread(setup.workers), fetcher)
+            else {
                 return Ok(());
             };
+            let asked = urls.len();
             // ANCHOR: scraper
             // Ctrl-C wins the race: the scrape is dropped, and with it every
             // fetch still under way.
-            let done = runtime.block_on(async {
+            let fetched = runtime.block_on(async {
                 tokio::select! {
-                    () = scraper::scrape(urls, setup.limit, fetcher) => true,
-                    () = timer::stopped() => false,
+                    fetched = scraper::scrape(urls, setup.limit, fetcher) => Some(fetched),
+                    () = timer::stopped() => None,
                 }
             });
-            if done {
-                say!("All web pages fetched");
+            match fetched {
+                Some(n) if n == asked => say!("All web pages fetched"),
+                Some(n) => say!("{n} of {asked} web pages fetched"),
+                None => {} // stopped: the kit says what finished
             }
             // ANCHOR_END: scraper
+            finish(runtime);
         }
     }
     Ok(())
+}
+
+/// Ends the scraper's runtime without waiting for its blocking threads. A
+/// fetch may have been dropped inside a host-name lookup, which reqwest
+/// runs on them and which nothing can cancel: dropping the runtime would
+/// wait for it, Ctrl-C and `--timeout` or not, as long as the resolver
+/// takes (10 s by default).
+fn finish(runtime: Runtime) {
+    runtime.shutdown_background();
 }
 
 /// Starts what the chosen parts need before the clock: the embedded site
@@ -248,24 +279,48 @@ fn setup(args: &Args, parts: &[Part]) -> Result<Setup, String> {
         }
         _ => args.urls.clone(),
     };
+    let on_site = site.is_some() && args.urls.is_empty();
     let fetcher = match scraping {
         true => {
             let max_bytes = usize::try_from(args.max_bytes).unwrap_or(usize::MAX);
-            Some(Arc::new(Fetcher::new(args.timeout, max_bytes)?))
+            Some(Arc::new(Fetcher::new(args.timeout, max_bytes, on_site)?))
         }
         false => None,
     };
-    let limit = args
-        .limit
-        .map_or(urls.len(), |k| k as usize)
-        .clamp(1, urls.len().max(1));
+    // Once the site and the client have their files open.
+    let files = procfs::FileLimits::here();
+    let limit = match scraping {
+        true => {
+            scraper::limit(args.limit, urls.len(), args.max_bytes, on_site, files)?
+        }
+        false => 1,
+    };
     Ok(Setup {
         workers,
         tasks: args.tasks,
-        on_site: site.is_some() && args.urls.is_empty(),
+        on_site,
         urls,
         fetcher,
         limit,
         _site: site,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    fn finishing_the_scraper_does_not_wait_for_a_lookup_still_under_way() {
+        let runtime = multi_thread(1).expect("a runtime");
+        // A blocking thread busy for 3 s, as a lookup whose resolver
+        // never answers is.
+        runtime.spawn_blocking(|| thread::sleep(Duration::from_secs(3)));
+        let began = Instant::now();
+        finish(runtime);
+        let took = began.elapsed();
+        assert!(took < Duration::from_secs(1), "finish waited {took:?}");
+    }
 }

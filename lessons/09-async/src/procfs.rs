@@ -1,6 +1,7 @@
 //! What the kernel says about this process, read from `/proc` as `cat`
 //! would: how many OS threads it has and what they are called, how much
-//! memory it holds, and how many threads the system allows.
+//! memory it holds, how many threads the system allows, and how many
+//! files the process may open.
 //!
 //! Reading these files costs microseconds and never waits for a disk, so
 //! even async code may read them directly.
@@ -112,6 +113,35 @@ impl ThreadLimits {
     }
 }
 
+/// Open files (sockets among them): how many this process may have, and
+/// how many it has.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FileLimits {
+    /// `ulimit -n` ("Max open files" in /proc/self/limits, the soft limit);
+    /// `None` when unlimited or unknown.
+    pub max: Option<u64>,
+    /// Open now: the entries of /proc/self/fd.
+    pub open: u64,
+}
+
+impl FileLimits {
+    pub fn here() -> Self {
+        let limits = fs::read_to_string("/proc/self/limits").unwrap_or_default();
+        let max = limits
+            .lines()
+            .find_map(|line| line.strip_prefix("Max open files"))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok());
+        let open = fs::read_dir("/proc/self/fd").map_or(0, |fds| fds.count() as u64);
+        Self { max, open }
+    }
+
+    /// How many more files the process may open.
+    pub fn room(&self) -> u64 {
+        self.max
+            .map_or(u64::MAX, |max| max.saturating_sub(self.open))
+    }
+}
+
 /// The names of this process's OS threads, from /proc/self/task/*/comm,
 /// in the order of their ids. The main thread, whose id is the process's,
 /// is called "main" here, as Rust calls it; its comm is the program's name.
@@ -151,6 +181,19 @@ mod tests {
         let usage = Usage::now();
         assert!(usage.threads >= 1 && usage.resident_kib > 0, "{usage:?}");
         assert!(!thread_names().is_empty());
+    }
+
+    #[test]
+    fn this_process_has_files_open_under_its_limit() {
+        let files = FileLimits::here();
+        // stdin, stdout and stderr at least.
+        assert!(files.open >= 3, "{files:?}");
+        assert!(files.max.is_none_or(|max| max >= files.open), "{files:?}");
+        let tight = FileLimits {
+            max: Some(1024),
+            open: 1030,
+        };
+        assert_eq!(tight.room(), 0);
     }
 
     #[test]

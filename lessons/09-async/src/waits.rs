@@ -18,10 +18,19 @@ use crate::timer::stopped;
 /// Each wait, at time scale 1.
 pub const WAIT: Duration = Duration::from_secs(1);
 
-/// The part's plan: the tasks' crowd of waits, then the threads'.
+/// The part's plan: the tasks' crowd of waits, then the threads', unless
+/// the system has no room for that many threads (then [`run`] skips them).
 pub fn plan(waits: u32) -> Plan {
     let crowd = || Plan::new().crowd(u64::from(waits), WAIT);
-    crowd().then(crowd())
+    match threads_fit(waits, &ThreadLimits::here()) {
+        true => crowd().then(crowd()),
+        false => crowd(),
+    }
+}
+
+/// Whether `waits` OS threads may start, as far as the limits tell.
+fn threads_fit(waits: u32, limits: &ThreadLimits) -> bool {
+    u64::from(waits) <= limits.room()
 }
 
 /// What one way of waiting cost.
@@ -32,8 +41,34 @@ struct Cost {
     start_all: Duration,
     all_done: Duration,
     before: Usage,
-    /// Right after the last start, when every wait was under way.
-    peak: Usage,
+    /// When the process had the most threads, and how many waits had
+    /// started by then: for the tasks, right after the last start.
+    peak: Sample,
+}
+
+/// The process's usage, and how many waits had started when it was read.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    usage: Usage,
+    started: u64,
+}
+
+impl Sample {
+    fn now(started: u64) -> Self {
+        Self {
+            usage: Usage::now(),
+            started,
+        }
+    }
+
+    /// `self`, or `other` if the process had more threads then.
+    fn busier(self, other: Sample) -> Sample {
+        if other.usage.threads > self.usage.threads {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 /// Runs both ways and reports them; `runtime` is the multi-thread
@@ -48,7 +83,7 @@ pub fn run(waits: u32, runtime: &Runtime, how: String) {
     if lesson_kit::stopped() {
         return;
     }
-    if u64::from(waits) > limits.room() {
+    if !threads_fit(waits, &limits) {
         lesson_kit::fail(format!(
             "{waits} OS threads: more than this system has room for now \
              (about {} more: {}); the OS threads' waits are skipped",
@@ -69,9 +104,13 @@ pub fn run(waits: u32, runtime: &Runtime, how: String) {
 fn on_threads(waits: u32) -> Option<Cost> {
     let before = Usage::now();
     let began = lesson_kit::elapsed();
-    let mut peak = before;
+    let mut peak = Sample::now(0);
     let mut waiting: Vec<JoinHandle<bool>> = Vec::new();
     for n in 1..=waits {
+        // Ctrl-C: no more threads; those started end their waits at once.
+        if lesson_kit::stopped() {
+            break;
+        }
         // thread::Builder rather than thread::spawn, which panics when the
         // system refuses a thread: here that is one line, and the end.
         match thread::Builder::new().spawn(|| lesson_kit::pause(WAIT)) {
@@ -88,13 +127,13 @@ fn on_threads(waits: u32) -> Option<Cost> {
         // Look at the process now and then: on a busy machine the first
         // threads may be done before the last ones start.
         if n % 1024 == 0 {
-            peak = peak.max_threads(Usage::now());
+            peak = peak.busier(Sample::now(waiting.len() as u64));
         }
     }
     let start_all = lesson_kit::elapsed() - began;
-    let peak = peak.max_threads(Usage::now());
-    // Every thread is joined, after Ctrl-C too: the kit cuts their waits short.
     let started = waiting.len() as u64;
+    let peak = peak.busier(Sample::now(started));
+    // Every thread is joined, after Ctrl-C too: the kit cuts their waits short.
     for handle in waiting {
         let _ = handle.join();
     }
@@ -123,7 +162,7 @@ async fn on_tasks(waits: u32, how: String) -> Option<Cost> {
         waiting.spawn(tokio::time::sleep(wait));
     }
     let start_all = lesson_kit::elapsed() - began;
-    let peak = Usage::now();
+    let peak = Sample::now(u64::from(waits));
     let all_done = async { while waiting.join_next().await.is_some() {} };
     tokio::select! {
         () = all_done => {}
@@ -149,45 +188,50 @@ fn finished(what: &str, waits: u64, began: Duration, end: Duration) -> Option<()
     if lesson_kit::stopped() {
         return None;
     }
-    let line = format!("{waits} {what} waited");
-    lesson_kit::record_task(what, &line, began, end);
-    lesson_kit::say!("{line}");
+    // The bar shows what follows the colon: the count, which fits in it.
+    lesson_kit::record_task(what, &format!("{what} waited: {waits}"), began, end);
+    lesson_kit::say!("{} waited", counted(waits, what));
     Some(())
 }
 
-impl Usage {
-    /// `self`, or `other` if the process had more threads then.
-    fn max_threads(self, other: Usage) -> Usage {
-        if other.threads > self.threads {
-            other
-        } else {
-            self
-        }
+/// "1 task", "1 OS thread", "2 tasks": `what` is the plural.
+fn counted(n: u64, what: &str) -> String {
+    match n {
+        1 => format!("1 {}", what.strip_suffix('s').unwrap_or(what)),
+        n => format!("{n} {what}"),
     }
 }
 
 impl Cost {
-    /// Resident memory per wait: what the process gained, over the waits
-    /// started. Threads not yet joined keep their stacks mapped, so every
-    /// started thread counts, even one whose wait ended.
+    /// Resident memory per wait: what the process had gained at the peak,
+    /// over the waits started by then. Threads not yet joined keep their
+    /// stacks mapped, so every started thread counts, even one whose wait
+    /// ended.
     fn resident_kib(&self) -> f64 {
-        per(self.peak.resident_kib, self.before.resident_kib, self.waits)
+        let peak = &self.peak;
+        per(
+            peak.usage.resident_kib,
+            self.before.resident_kib,
+            peak.started,
+        )
     }
 
     fn page_tables_kib(&self) -> f64 {
+        let peak = &self.peak;
         per(
-            self.peak.page_tables_kib,
+            peak.usage.page_tables_kib,
             self.before.page_tables_kib,
-            self.waits,
+            peak.started,
         )
     }
 
     /// Kernel stacks per OS thread that existed at the peak: the figure is
     /// the whole system's, so it is only about right on a busy machine.
     fn kernel_stack_kib(&self) -> f64 {
-        let threads = self.peak.threads.saturating_sub(self.before.threads);
+        let peak = &self.peak.usage;
+        let threads = peak.threads.saturating_sub(self.before.threads);
         per(
-            self.peak.kernel_stacks_kib,
+            peak.kernel_stacks_kib,
             self.before.kernel_stacks_kib,
             threads,
         )
@@ -204,7 +248,7 @@ impl Cost {
             "start_all_ms": ms(self.start_all),
             "start_per_wait_us": ms(self.start_per_wait()) * 1e3,
             "all_done_ms": ms(self.all_done),
-            "os_threads": self.peak.threads,
+            "os_threads": self.peak.usage.threads,
             "resident_kib_per_wait": self.resident_kib(),
             "page_tables_kib_per_wait": self.page_tables_kib(),
             "kernel_stack_kib_per_thread": self.kernel_stack_kib(),
@@ -240,7 +284,7 @@ fn report(costs: &[Cost], limits: &ThreadLimits) {
             seconds(cost.start_all),
             format!("{:.1} us", ms(cost.start_per_wait()) * 1e3),
             seconds(cost.all_done),
-            cost.peak.threads,
+            cost.peak.usage.threads,
             cost.resident_kib(),
         ));
     }
@@ -272,5 +316,58 @@ fn seconds(d: Duration) -> String {
         format!("{:.2} ms", ms(d))
     } else {
         format!("{:.3} s", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(threads: u64, resident_kib: u64) -> Usage {
+        Usage {
+            threads,
+            resident_kib,
+            ..Usage::default()
+        }
+    }
+
+    #[test]
+    fn memory_is_shared_among_the_waits_started_by_the_peak_not_all() {
+        // On a busy machine the process had the most threads early, after
+        // 1024 starts: what it gained then is theirs, not the 10 000's.
+        let cost = Cost {
+            how: "OS threads".to_owned(),
+            waits: 10_000,
+            start_all: Duration::from_secs(2),
+            all_done: Duration::from_secs(3),
+            before: usage(3, 1_000),
+            peak: Sample {
+                usage: usage(1_027, 1_000 + 9 * 1024),
+                started: 1024,
+            },
+        };
+        assert_eq!(cost.resident_kib(), 9.0);
+    }
+
+    #[test]
+    fn one_wait_is_counted_in_the_singular() {
+        assert_eq!(counted(1, "OS threads"), "1 OS thread");
+        assert_eq!(counted(1, "tasks"), "1 task");
+        assert_eq!(counted(0, "OS threads"), "0 OS threads");
+        assert_eq!(counted(10_000, "tasks"), "10000 tasks");
+    }
+
+    #[test]
+    fn the_busier_sample_is_the_one_with_more_threads() {
+        let early = Sample {
+            usage: usage(900, 5_000),
+            started: 1024,
+        };
+        let late = Sample {
+            usage: usage(400, 9_000),
+            started: 10_000,
+        };
+        assert_eq!(early.busier(late).started, 1024);
+        assert_eq!(late.busier(early).started, 1024);
     }
 }

@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long, value_name = "PART")]
     pub part: Option<Part>,
     /// Rounds of each memory-order experiment, 1 to 100000000; each one
-    /// also stops after 1 s times the time scale, so that a busy machine
+    /// also stops after 0.5 s times the time scale, so that a busy machine
     /// does not make it take minutes
     #[arg(
         long,

@@ -171,14 +171,29 @@ fn peak_queued(sent: &[Duration], asked: &[Duration]) -> usize {
 
 /// The figures of one flow: the peak queue and its memory, and when each
 /// side finished, from the flow's start.
+/// When the producer sent its last item and the consumer asked for its
+/// last, counted from the first thing either did. Usually the consumer
+/// asks first, but a consumer thread that starts late can find every item
+/// sent already.
+fn done_at(flow: &Flow) -> (Duration, Duration) {
+    let firsts = [flow.sent.first(), flow.asked.first()];
+    let start = firsts
+        .into_iter()
+        .flatten()
+        .min()
+        .copied()
+        .unwrap_or_default();
+    let last =
+        |times: &[Duration]| times.last().map_or(Duration::ZERO, |&t| t - start);
+    (last(&flow.sent), last(&flow.asked))
+}
+
 fn report(what: &str, flow: &Flow, bound: Option<usize>) -> Value {
     let peak = peak_queued(&flow.sent, &flow.asked);
     if bound.is_some_and(|bound| peak > bound) {
         lesson_kit::fail(format!("{what}: {peak} items queued, over its bound"));
     }
-    let start = flow.asked.first().copied().unwrap_or_default();
-    let produced = flow.sent.last().copied().unwrap_or(start) - start;
-    let consumed = flow.asked.last().copied().unwrap_or(start) - start;
+    let (produced, consumed) = done_at(flow);
     let bytes = peak * ITEM_BYTES;
     lesson_kit::measured(format!(
         "{what:<16} peak {peak:>2} items queued ({:.2} MiB); the producer was done at \
@@ -234,5 +249,26 @@ mod tests {
         let sent = ms(&[1, 3]);
         assert_eq!(peak_queued(&sent, &ms(&[3, 5])), 1);
         assert_eq!(peak_queued(&[], &[]), 0);
+    }
+
+    #[test]
+    fn a_consumer_that_starts_after_every_item_was_sent_is_no_panic() {
+        // All three sent before the consumer's first ask, at 10 ms.
+        let flow = Flow {
+            sent: ms(&[1, 2, 3]),
+            asked: ms(&[10, 20, 30, 40]),
+        };
+        assert_eq!(done_at(&flow), (ms(&[2])[0], ms(&[39])[0]));
+        // The usual way round: counted from the first ask.
+        let flow = Flow {
+            sent: ms(&[1, 11, 21]),
+            asked: ms(&[0, 10, 20, 30]),
+        };
+        assert_eq!(done_at(&flow), (ms(&[21])[0], ms(&[30])[0]));
+        let none = Flow {
+            sent: vec![],
+            asked: vec![],
+        };
+        assert_eq!(done_at(&none), (Duration::ZERO, Duration::ZERO));
     }
 }

@@ -52,36 +52,32 @@ pub fn run() {
     );
     let what = HAND_BUILT;
     // ANCHOR: condvar_traffic
-    let queue = BoundedQueue::new(CAPACITY);
+    // Borrowed by every thread of the scope below, which all end with it.
+    let queue = &BoundedQueue::new(CAPACITY);
     let (producers, consumers) = thread::scope(|scope| {
-        let consumers = start(scope, CONSUMERS, "a consumer", |c| {
-            let get = || queue.get();
-            move || consume(what, c, get)
-        });
-        // A producer with no consumer could wait for room for ever: the
-        // producers start only if every consumer did.
-        let producers = if consumers.is_some() {
-            start(scope, PRODUCERS, "a producer", |p| {
-                let put = |item| queue.put(item).is_ok();
-                move || produce(what, p, put)
-            })
-        } else {
-            None
-        };
-        let producers = join_all(producers);
+        let mut consumers = Crew::new(scope, true);
+        for c in 0..CONSUMERS {
+            consumers.start("a consumer", move || consume(what, c, || queue.get()));
+        }
+        // A producer with no consumer could wait for room for ever.
+        let mut producers = Crew::new(scope, consumers.all_started());
+        for p in 0..PRODUCERS {
+            let put = move |item| queue.put(item).is_ok();
+            producers.start("a producer", move || produce(what, p, put));
+        }
+        let producers = producers.join();
         // Every item is on the queue: close it, so that each consumer,
         // waiting or not, ends once the queue is drained.
         queue.close();
-        (producers, join_all(consumers))
+        (producers, consumers.join())
     });
     // ANCHOR_END: condvar_traffic
     if lesson_kit::stopped() {
         return;
     }
+    // Otherwise a thread was refused or panicked: reported already.
     let (Some(producers), Some(consumers)) = (producers, consumers) else {
-        return lesson_kit::fail(format!(
-            "{what}: a producer or a consumer did not finish"
-        ));
+        return;
     };
     let mut facts = vec![report(what, &producers, &consumers, Some(queue.peak()))];
 
@@ -90,33 +86,31 @@ pub fn run() {
     let (sender, receiver) = mpsc::sync_channel(CAPACITY);
     // std's receiver has one owner at a time: two consumers share it
     // behind a Mutex, as lesson 07's workers do.
-    let receiver = Mutex::new(receiver);
+    let receiver = &Mutex::new(receiver);
     let (producers, consumers) = thread::scope(|scope| {
-        let consumers = start(scope, CONSUMERS, "a consumer", |c| {
-            let get = || next(&receiver);
-            move || consume(what, c, get)
-        });
-        let producers = if consumers.is_some() {
-            start(scope, PRODUCERS, "a producer", |p| {
-                let sender: SyncSender<Item> = sender.clone();
-                move || produce(what, p, move |item| sender.send(item).is_ok())
-            })
-        } else {
-            None
-        };
+        let mut consumers = Crew::new(scope, true);
+        for c in 0..CONSUMERS {
+            consumers
+                .start("a consumer", move || consume(what, c, || next(receiver)));
+        }
+        let mut producers = Crew::new(scope, consumers.all_started());
+        for p in 0..PRODUCERS {
+            let sender: SyncSender<Item> = sender.clone();
+            let put = move |item| sender.send(item).is_ok();
+            producers.start("a producer", move || produce(what, p, put));
+        }
         // The producers hold the only senders now: when the last one ends,
         // the channel is closed, and `recv` says so once it is drained.
         drop(sender);
-        (join_all(producers), join_all(consumers))
+        (producers.join(), consumers.join())
     });
     // ANCHOR_END: channel_traffic
     if lesson_kit::stopped() {
         return;
     }
+    // Otherwise a thread was refused or panicked: reported already.
     let (Some(producers), Some(consumers)) = (producers, consumers) else {
-        return lesson_kit::fail(format!(
-            "{what}: a producer or a consumer did not finish"
-        ));
+        return;
     };
     facts.push(report(what, &producers, &consumers, None));
     lesson_kit::fact("condvar", facts);
@@ -130,30 +124,62 @@ fn next(receiver: &Mutex<Receiver<Item>>) -> Option<Item> {
     guard.recv().ok()
 }
 
-/// Starts `count` threads in `scope`, thread `i` running what `work(i)`
-/// returns; `None` if the system refused one (already reported), and then
-/// no more are started: those that did are joined when the scope ends.
-fn start<'scope, W, F>(
-    scope: &'scope Scope<'scope, '_>,
-    count: usize,
-    role: &str,
-    work: W,
-) -> Option<Vec<ScopedJoinHandle<'scope, Side>>>
-where
-    W: Fn(usize) -> F,
-    F: FnOnce() -> Side + Send + 'scope,
-{
-    (0..count)
-        .map(|i| lesson_kit::spawn_scoped(scope, role, work(i)))
-        .collect()
+/// The producers, or the consumers, of one run: threads of a scope. A
+/// thread the system refuses is reported (by `lesson_kit::spawn_scoped`),
+/// and then no more are started: those that did are joined when the scope
+/// ends.
+struct Crew<'scope, 'env> {
+    scope: &'scope Scope<'scope, 'env>,
+    handles: Vec<(&'static str, ScopedJoinHandle<'scope, Side>)>,
+    all_started: bool,
 }
 
-/// Joins the threads; `None` if they did not all start, or one panicked.
-fn join_all(handles: Option<Vec<ScopedJoinHandle<'_, Side>>>) -> Option<Vec<Side>> {
-    handles?
-        .into_iter()
-        .map(|handle| handle.join().ok())
-        .collect()
+impl<'scope, 'env> Crew<'scope, 'env> {
+    /// An empty crew; with `go` false, it starts nobody.
+    fn new(scope: &'scope Scope<'scope, 'env>, go: bool) -> Self {
+        Self {
+            scope,
+            handles: Vec::new(),
+            all_started: go,
+        }
+    }
+
+    /// Starts a thread that runs `work`, as a `role` ("a consumer").
+    fn start(
+        &mut self,
+        role: &'static str,
+        work: impl FnOnce() -> Side + Send + 'scope,
+    ) {
+        if !self.all_started {
+            return;
+        }
+        match lesson_kit::spawn_scoped(self.scope, role, work) {
+            Some(handle) => self.handles.push((role, handle)),
+            None => self.all_started = false,
+        }
+    }
+
+    /// Whether every thread asked for started.
+    fn all_started(&self) -> bool {
+        self.all_started
+    }
+
+    /// What each thread did; `None` if they did not all start (the refusal
+    /// was reported) or one panicked (reported here).
+    fn join(self) -> Option<Vec<Side>> {
+        let mut sides = Vec::new();
+        let mut all_ended = true;
+        for (role, handle) in self.handles {
+            match handle.join() {
+                Ok(side) => sides.push(side),
+                Err(_) => {
+                    lesson_kit::fail(format!("{role} panicked"));
+                    all_ended = false;
+                }
+            }
+        }
+        (self.all_started && all_ended).then_some(sides)
+    }
 }
 
 /// Producer `p`: makes its items one by one and puts each; stops early if

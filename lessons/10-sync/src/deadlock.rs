@@ -68,6 +68,7 @@ struct Table {
     put_back: AtomicUsize,
 }
 
+// ANCHOR: record
 /// What the philosophers note as they go, for the watchdog to read.
 #[derive(Debug, Default)]
 struct Record {
@@ -82,6 +83,7 @@ struct Record {
     /// [`Table::all_reach_together`].
     together: bool,
 }
+// ANCHOR_END: record
 
 /// A fork in a philosopher's hand. Dropping it puts the fork back: the
 /// record first, then the lock, so that the record never names a holder
@@ -441,8 +443,12 @@ fn dinner(manners: Manners) -> Option<Value> {
             None
         }
         // Ctrl-C during the dinner that deadlocks: its philosophers are
-        // blocked, or about to be. No join, as above.
-        Verdict::Stopped if manners == Manners::LeftThenRight => None,
+        // blocked, or about to be. No join, as above; their waits so far
+        // are drawn, each ending where the stop came.
+        Verdict::Stopped if manners == Manners::LeftThenRight => {
+            draw_waits(&table.record());
+            None
+        }
         Verdict::AllAte | Verdict::Stopped => {
             for (me, handle) in handles.into_iter().enumerate() {
                 // Err only if the thread panicked.
@@ -454,6 +460,18 @@ fn dinner(manners: Manners) -> Option<Value> {
                 return None;
             }
             Some(report_meals(&table, manners, took))
+        }
+    }
+}
+
+/// Draws each philosopher's wait for a fork, as the record has it now,
+/// as a bar that ends now, unfinished.
+fn draw_waits(record: &Record) {
+    let now = lesson_kit::elapsed();
+    for (me, wait) in record.waiting.iter().enumerate() {
+        if let Some((fork, since)) = wait {
+            let label = format!("waits for fork {}", fork + 1);
+            lesson_kit::record_unfinished(&philosopher(me), &label, *since, now);
         }
     }
 }

@@ -1,14 +1,16 @@
 //! Part 6, once and per-thread, briefly. Four threads ask for the
 //! settings at the same moment; a `LazyLock` loads them on first use, once,
 //! while the others wait, and every thread gets the same settings (as a
-//! Python module-level value, loaded at import). Each thread also counts
-//! its own calls in a `thread_local!`, which no other thread sees.
+//! Python module-level value, loaded at import). A `OnceLock` keeps the
+//! number of the first asker to come, set by that thread with a value
+//! known only then. Each thread also counts its own calls in a
+//! `thread_local!`, which no other thread sees.
 //!
 //! `cargo run -p lesson-10-sync -- --part once`
 
 use std::cell::Cell;
-use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, OnceLock};
 use std::thread;
 use std::time::Duration;
 
@@ -45,6 +47,12 @@ fn load_settings() -> Settings {
 }
 // ANCHOR_END: lazy
 
+// ANCHOR: once_lock
+/// The first asker to come. `get_or_init` sets it once, with the value the
+/// first caller's closure gives; the callers after it get that value.
+static FIRST: OnceLock<usize> = OnceLock::new();
+// ANCHOR_END: once_lock
+
 // ANCHOR: thread_local
 thread_local! {
     /// Which asker this thread is: each thread has its own.
@@ -60,10 +68,12 @@ fn call() {
 // ANCHOR_END: thread_local
 
 // ANCHOR: askers
-/// Asker `n`: asks for the settings, then makes `n` calls. Returns the
+/// Asker `n`: notes itself as the first if no asker was, asks for the
+/// settings, then makes `n` calls. Returns the first asker's number, the
 /// settings it got and its own count of calls.
-fn ask(n: usize) -> (&'static Settings, u32) {
+fn ask(n: usize) -> (usize, &'static Settings, u32) {
     ASKER.set(n);
+    let first = *FIRST.get_or_init(|| n);
     let asked = lesson_kit::elapsed();
     // The first to get here loads them; the others wait for that load.
     let settings: &'static Settings = &SETTINGS;
@@ -82,7 +92,7 @@ fn ask(n: usize) -> (&'static Settings, u32) {
     for _ in 0..n {
         call();
     }
-    (settings, CALLS.get())
+    (first, settings, CALLS.get())
 }
 // ANCHOR_END: askers
 
@@ -95,20 +105,30 @@ pub fn run() {
     );
     // The threads start within microseconds of each other, well inside
     // the first one's load.
-    let answers: Option<Vec<(&Settings, u32)>> = thread::scope(|scope| {
-        let askers: Vec<_> = (1..=ASKERS)
+    let answers: Option<Vec<(usize, &Settings, u32)>> = thread::scope(|scope| {
+        // `None` at the first thread refused, which is reported.
+        let askers: Option<Vec<_>> = (1..=ASKERS)
             .map(|n| lesson_kit::spawn_scoped(scope, "an asker", move || ask(n)))
             .collect();
-        askers.into_iter().map(|a| a?.join().ok()).collect()
+        askers?
+            .into_iter()
+            .map(|asker| {
+                let answer = asker.join().ok();
+                if answer.is_none() {
+                    lesson_kit::fail("once: an asker panicked");
+                }
+                answer
+            })
+            .collect()
     });
     let Some(answers) = answers else {
-        return lesson_kit::fail("once: an asker did not finish");
+        return;
     };
     if lesson_kit::stopped() {
         return;
     }
     let loads = LOADS.load(Ordering::SeqCst);
-    let same = answers.iter().all(|(s, _)| std::ptr::eq(*s, &*SETTINGS));
+    let same = answers.iter().all(|(_, s, _)| std::ptr::eq(*s, &*SETTINGS));
     if loads == 1 && same {
         say!("LazyLock: loaded 1 time; all {ASKERS} threads got the same settings");
     } else {
@@ -116,18 +136,31 @@ pub fn run() {
             "once: loaded {loads} times, the same for all: {same}"
         ));
     }
-    let counts: Vec<u32> = answers.iter().map(|(_, calls)| *calls).collect();
+    let first = FIRST.get().copied();
+    if answers.iter().all(|(seen, _, _)| Some(*seen) == first) {
+        say!(
+            "OnceLock: set once, by the first asker to come; all {ASKERS} got its number"
+        );
+    } else {
+        lesson_kit::fail("once: the askers saw different first askers");
+    }
+    let counts: Vec<u32> = answers.iter().map(|(_, _, calls)| *calls).collect();
     let texts: Vec<String> = counts.iter().map(u32::to_string).collect();
     say!(
         "thread_local!: each thread counted only its own calls: {}",
         texts.join(", ")
     );
     lesson_kit::measured(format!(
-        "once: the settings ({:?}) were loaded by asker {}",
-        SETTINGS.greeting, SETTINGS.loaded_by
+        "once: the settings ({:?}) were loaded by asker {}; asker {} came first",
+        SETTINGS.greeting,
+        SETTINGS.loaded_by,
+        first.unwrap_or_default()
     ));
     lesson_kit::fact(
         "once",
-        json!({ "loads": loads, "loaded_by": SETTINGS.loaded_by, "calls": counts }),
+        json!({
+            "loads": loads, "loaded_by": SETTINGS.loaded_by, "calls": counts,
+            "first": first,
+        }),
     );
 }

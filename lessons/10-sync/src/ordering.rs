@@ -36,12 +36,14 @@ const BUDGET: Duration = Duration::from_millis(500);
 /// on a busy machine, the thread it waits for may be waiting for a core.
 const YIELD_EVERY: u32 = 1024;
 
+// ANCHOR: alone
 /// An atomic alone in 128 bytes, so that no two of them share a cache line
 /// (some processors fetch lines in pairs): each thread's store then goes to
 /// a line of its own, as in the textbook experiment.
 #[repr(align(128))]
 #[derive(Default)]
 struct Alone(AtomicU64);
+// ANCHOR_END: alone
 
 // ANCHOR: meeting
 /// Where the two threads meet at the start of each round, so that their
@@ -76,6 +78,7 @@ impl Meeting {
 }
 // ANCHOR_END: meeting
 
+// ANCHOR: spin
 /// One turn of a wait that spins: a hint to the processor that this is a
 /// spin, and every `YIELD_EVERY` turns, the core given up for a moment.
 fn spin(turns: &mut u32) {
@@ -86,6 +89,7 @@ fn spin(turns: &mut u32) {
         spin_loop();
     }
 }
+// ANCHOR_END: spin
 
 // ANCHOR: store_buffering
 /// One round of store buffering, on one side: store this round's number
@@ -117,6 +121,7 @@ fn receive(data: &Alone, flag: &Alone, round: u64, order: Orders) -> bool {
 }
 // ANCHOR_END: message_passing
 
+// ANCHOR: orders
 /// The orderings of a store and of a load.
 #[derive(Debug, Clone, Copy)]
 struct Orders {
@@ -130,6 +135,7 @@ const RELAXED: Orders = Orders {
     store: Ordering::Relaxed,
     load: Ordering::Relaxed,
 };
+// ANCHOR_END: orders
 const RELEASE_ACQUIRE: Orders = Orders {
     name: "Release/Acquire",
     store: Ordering::Release,

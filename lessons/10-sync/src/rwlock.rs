@@ -2,7 +2,8 @@
 //! each, 100 ms a read, and a writer comes at 50 ms to change it. Behind an
 //! `RwLock` the readers read at the same time, and the writer waits until
 //! none reads; behind a `Mutex`, the readers take turns, and everything
-//! takes as long as all the reads one after another.
+//! takes as long as all the reads and the write one after another. Each
+//! lock has its own rows in the timeline, "RwLock reader 1" and so on.
 //!
 //! `cargo run -p lesson-10-sync -- --part rwlock`
 
@@ -18,8 +19,9 @@ const READERS: usize = 3;
 const READS: usize = 2;
 /// How long a read takes, the lock held.
 const READ: Duration = Duration::from_millis(100);
-/// How long the write takes, the lock held.
-const WRITE: Duration = Duration::from_millis(50);
+/// How long the write takes, the lock held: as long as a read, so that
+/// its bar has room for its label.
+const WRITE: Duration = Duration::from_millis(100);
 /// When the writer comes, after the readers have started.
 const WRITER_COMES: Duration = Duration::from_millis(50);
 
@@ -55,10 +57,12 @@ impl Shared for Mutex<Prices> {
 // ANCHOR_END: shared
 
 pub fn run() {
-    for r in 1..=READERS {
-        lesson_kit::add_worker(&format!("reader {r}"));
+    for what in ["RwLock", "Mutex"] {
+        for r in 1..=READERS {
+            lesson_kit::add_worker(&format!("{what} reader {r}"));
+        }
+        lesson_kit::add_worker(&format!("{what} writer"));
     }
-    lesson_kit::add_worker("writer");
     say!(
         "rwlock: {READERS} readers read a shared list {READS} times each, {} ms \
          a read; a writer comes at {} ms to change it",
@@ -124,16 +128,17 @@ fn readers_and_writer(what: &str, lock: &impl Shared) -> Option<Value> {
 }
 
 // ANCHOR: reader
-/// Reader `r`: reads the prices `READS` times, each read a bar in its row.
+/// Reader `r`: reads the prices `READS` times, each read a bar in its row,
+/// labelled with the total it saw.
 fn reader(r: usize, what: &str, lock: &impl Shared) {
-    let row = format!("reader {r}");
+    let row = format!("{what} reader {r}");
     for _ in 0..READS {
         lock.reading(|prices| {
             let start = lesson_kit::elapsed();
             // A long look at the list, the lock held all along.
             if lesson_kit::pause(READ) {
                 let total: u32 = prices.iter().sum();
-                let label = format!("{what}: read {total}");
+                let label = format!("{what} read: {total}");
                 lesson_kit::record_task(&row, &label, start, lesson_kit::elapsed());
             }
         });
@@ -146,16 +151,17 @@ fn writer(what: &str, lock: &impl Shared) -> Duration {
     if !lesson_kit::pause(WRITER_COMES) {
         return Duration::ZERO;
     }
-    let asked = lesson_kit::elapsed();
+    let (row, asked) = (format!("{what} writer"), lesson_kit::elapsed());
     let mut waited = Duration::ZERO;
     lock.writing(|prices| {
         let start = lesson_kit::elapsed();
         waited = start - asked;
-        lesson_kit::record_task("writer", &format!("{what}: wait"), asked, start);
+        let label = format!("{what} writer: wait");
+        lesson_kit::record_task(&row, &label, asked, start);
         if lesson_kit::pause(WRITE) {
             prices.iter_mut().for_each(|price| *price += 1);
-            let label = format!("{what}: write");
-            lesson_kit::record_task("writer", &label, start, lesson_kit::elapsed());
+            let label = format!("{what} writer: write");
+            lesson_kit::record_task(&row, &label, start, lesson_kit::elapsed());
         }
     });
     waited
