@@ -70,7 +70,7 @@ async def on_tasks(waits, wait):
     peak = usage()
     await asyncio.gather(*tasks)
     all_done = time.perf_counter() - began
-    twin.say(f"{waits} tasks waited")
+    twin.say(f"{waits} task{'s' if waits != 1 else ''} waited")
     return cost("asyncio tasks", waits, start_all, all_done, before, peak)
 
 
@@ -87,7 +87,7 @@ def on_threads(waits, wait):
     for thread in threads:
         thread.join()
     all_done = time.perf_counter() - began
-    twin.say(f"{waits} OS threads waited")
+    twin.say(f"{waits} OS thread{'s' if waits != 1 else ''} waited")
     return cost("threads", waits, start_all, all_done, before, peak)
 
 
