@@ -351,3 +351,86 @@ fn chapters_say_what_is_and_chapter_06_stays_short() {
         .count();
     assert!(lines < 200, "chapter 06 has {lines} lines");
 }
+
+/// mdBook's id for a heading: lower case, spaces to '-', and only letters,
+/// digits, '-' and '_' kept.
+fn heading_id(heading: &str) -> String {
+    let mut id = String::new();
+    for c in heading.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            id.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            id.push('-');
+        }
+    }
+    id
+}
+
+/// The ids a chapter defines: its headings' and every `id="..."` in it or
+/// in a Markdown file it includes (the Measured tables).
+fn ids_of(chapter: &Path) -> Vec<String> {
+    let text = fs::read_to_string(chapter).unwrap_or_default();
+    let mut texts = vec![text.clone()];
+    for piece in text.split("{{#include ").skip(1) {
+        let target = piece.split("}}").next().unwrap_or_default().trim();
+        if target.ends_with(".md") {
+            let dir = chapter.parent().expect("docs/src");
+            texts.push(fs::read_to_string(dir.join(target)).unwrap_or_default());
+        }
+    }
+    let mut ids = Vec::new();
+    for text in &texts {
+        let headings = text.lines().filter_map(|l| l.strip_prefix('#'));
+        ids.extend(headings.map(|h| heading_id(h.trim_start_matches('#'))));
+        for piece in text.split("id=\"").skip(1) {
+            ids.push(piece.split('"').next().unwrap_or_default().to_owned());
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_link_to_a_place_in_a_chapter_finds_it() {
+    // mdbook-linkcheck checks the files, not the #places in them.
+    let src = root().join("docs/src");
+    let mut missing = Vec::new();
+    for entry in fs::read_dir(&src).expect("docs/src") {
+        let chapter = entry.expect("an entry").path();
+        if chapter.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = fs::read_to_string(&chapter).expect("a chapter");
+        for piece in text.split("](").skip(1) {
+            let link = piece.split(')').next().unwrap_or_default();
+            let Some((file, place)) = link.split_once('#') else {
+                continue;
+            };
+            if file.contains("://") || !(file.is_empty() || file.ends_with(".md")) {
+                continue;
+            }
+            let target = if file.is_empty() {
+                chapter.clone()
+            } else {
+                src.join(file)
+            };
+            if !ids_of(&target).iter().any(|id| id == place) {
+                let name = chapter.file_name().unwrap_or_default().to_string_lossy();
+                missing.push(format!("{name}: {link}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "links to no such place:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn heading_ids_are_made_as_mdbook_makes_them() {
+    assert_eq!(heading_id(" What to take away"), "what-to-take-away");
+    assert_eq!(
+        heading_id(" `Mutex` and `Condvar`: a queue"),
+        "mutex-and-condvar-a-queue"
+    );
+}
