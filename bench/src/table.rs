@@ -341,7 +341,8 @@ fn lessons_tables(results: &Results) -> String {
     for row in &with_plan {
         let ideal = (row.rust.as_ref().ok())
             .and_then(|s| s.ideal_speedup)
-            .map_or(String::new(), |x| Unit::Times.show(x));
+            // No sequential time (lesson 09's crowd of waits): no speedup.
+            .map_or_else(|| "n/a".to_owned(), |x| Unit::Times.show(x));
         let _ = writeln!(
             out,
             "| [{name}]({name}.md) | {ideal} | {} | {} |",
