@@ -164,7 +164,7 @@ BENCH_OUT      ?= docs/src/measured
 BENCH_QUICK_OUT := target/bench-quick
 BENCH_FILES    := table.md targets.md results.json speedup.svg spawn.svg pools.svg cpu.svg
 
-bench: ## Every lesson beside its Python twin, spawn costs, pools: the Measured chapter (about 8 minutes)
+bench: ## Every lesson beside its Python twin, spawn costs, pools: the Measured chapter (about 12 minutes)
 	$(CARGO) build --locked --release --workspace --bins
 	target/release/course-bench --python $(BENCH_PYTHON) --out $(BENCH_OUT)
 
