@@ -10,8 +10,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::Client;
-use reqwest::header::CONTENT_TYPE;
-use reqwest::{Url, redirect};
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use reqwest::{StatusCode, Url, redirect};
 use scraper::Selector;
 
 use crate::count::{self, Decoded};
@@ -117,19 +117,7 @@ impl Fetcher {
             .send()
             // The line that reports it names the URL already.
             .map_err(|err| self.describe(&err.without_url()))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("the server answered HTTP {status}"));
-        }
-        if let Some(kind) = response.headers().get(CONTENT_TYPE) {
-            let kind = String::from_utf8_lossy(kind.as_bytes()).to_ascii_lowercase();
-            let essence = kind.split(';').next().unwrap_or_default().trim();
-            if !matches!(essence, "text/html" | "application/xhtml+xml") {
-                return Err(format!(
-                    "not an HTML page: its content type is {kind:?}"
-                ));
-            }
-        }
+        check_answer(response.status(), response.headers())?;
         if response
             .content_length()
             .is_some_and(|len| len > self.max_bytes as u64)
@@ -194,21 +182,44 @@ impl Fetcher {
         )
     }
 
-    /// reqwest's errors say "error sending request": the cause is further
-    /// down the chain.
+    /// Why a request failed: past the deadline, or its [`cause`].
     fn describe(&self, err: &reqwest::Error) -> String {
-        let causes = chain(err);
         if err.is_timeout() {
             self.too_slow()
-        } else if err.is_redirect() {
-            "too many redirects (a redirect loop?)".to_owned()
-        } else if causes.contains("dns error") {
-            format!("cannot resolve the host name: {}", innermost(err))
-        } else if causes.contains("Connection refused") {
-            "connection refused: nothing listens on that port".to_owned()
         } else {
-            causes
+            cause(err)
         }
+    }
+}
+
+/// `Err` unless the server answered with success and an HTML page (or
+/// did not say what it sent).
+pub fn check_answer(status: StatusCode, headers: &HeaderMap) -> Result<(), String> {
+    if !status.is_success() {
+        return Err(format!("the server answered HTTP {status}"));
+    }
+    if let Some(kind) = headers.get(CONTENT_TYPE) {
+        let kind = String::from_utf8_lossy(kind.as_bytes()).to_ascii_lowercase();
+        let essence = kind.split(';').next().unwrap_or_default().trim();
+        if !matches!(essence, "text/html" | "application/xhtml+xml") {
+            return Err(format!("not an HTML page: its content type is {kind:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// A failed request's cause in one sentence. reqwest's errors say "error
+/// sending request": the cause is further down the chain.
+pub fn cause(err: &reqwest::Error) -> String {
+    let causes = chain(err);
+    if err.is_redirect() {
+        "too many redirects (a redirect loop?)".to_owned()
+    } else if causes.contains("dns error") {
+        format!("cannot resolve the host name: {}", innermost(err))
+    } else if causes.contains("Connection refused") {
+        "connection refused: nothing listens on that port".to_owned()
+    } else {
+        causes
     }
 }
 

@@ -9,10 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lesson_06_scraper::count;
-use lesson_06_scraper::fetch::{chain, innermost, shown};
+use lesson_06_scraper::fetch::{cause, chain, check_answer, shown};
 use lesson_06_scraper::site::Site;
 use lesson_kit::{Plan, say};
-use reqwest::header::CONTENT_TYPE;
 use reqwest::{Client, Url, redirect};
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
@@ -234,19 +233,8 @@ impl Fetcher {
             Url::parse(url).map_err(|err| format!("malformed URL: {err}"))?;
         let mut response = (self.client.get(parsed).send().await)
             .map_err(|err| describe(&err, self.on_site))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("the server answered HTTP {status}"));
-        }
-        if let Some(kind) = response.headers().get(CONTENT_TYPE) {
-            let kind = String::from_utf8_lossy(kind.as_bytes()).to_ascii_lowercase();
-            let essence = kind.split(';').next().unwrap_or_default().trim();
-            if !matches!(essence, "text/html" | "application/xhtml+xml") {
-                return Err(format!(
-                    "not an HTML page: its content type is {kind:?}"
-                ));
-            }
-        }
+        // The same checks as lesson 06's: success, and an HTML page.
+        check_answer(response.status(), response.headers())?;
         let too_large = || {
             format!(
                 "the body is larger than {} bytes (--max-bytes)",
@@ -279,25 +267,17 @@ impl Fetcher {
     }
 }
 
-/// reqwest's errors say "error sending request": the cause is further
-/// down the chain. The same sentences as lesson 06's for the same causes,
-/// but for the embedded site refusing: it listened, so it has stopped.
+/// Lesson 06's sentence for each cause, but for the embedded site
+/// refusing: it listened, so it has stopped.
 fn describe(err: &reqwest::Error, on_site: bool) -> String {
-    let causes = chain(err);
-    if err.is_redirect() {
-        "too many redirects (a redirect loop?)".to_owned()
-    } else if causes.contains("dns error") {
-        format!("cannot resolve the host name: {}", innermost(err))
-    } else if causes.contains("Connection refused") && on_site {
+    if on_site && chain(err).contains("Connection refused") {
         // tiny_http stops listening at its first failed accept, as when
         // the process has no open file left.
         "connection refused: the embedded site has stopped listening (out of \
          open files? see ulimit -n and --limit)"
             .to_owned()
-    } else if causes.contains("Connection refused") {
-        "connection refused: nothing listens on that port".to_owned()
     } else {
-        causes
+        cause(err)
     }
 }
 
