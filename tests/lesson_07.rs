@@ -10,7 +10,8 @@ use nix::sys::signal::Signal;
 use crate::plain::{self, Plain};
 use crate::procs;
 use crate::util::{
-    Report, Running, SCALE, TOLERANCE_MS, assert_lines_eq, assert_same_lines, bin,
+    self, Report, Running, SCALE, TOLERANCE_MS, assert_lines_eq, assert_same_lines,
+    bin,
 };
 
 const LESSON: &str = "lesson-07-queue";
@@ -223,14 +224,7 @@ fn bad_values_are_usage_errors_naming_the_option() {
         ("--workers", "-4"),
         ("--workers", "four"),
     ] {
-        let run = Running::start(&bin(LESSON), &[option, bad]).finish_within(LIMIT);
-        assert_eq!(run.code, Some(2), "{option} {bad}: {}", run.stderr);
-        assert!(
-            run.stderr.contains(option),
-            "{option} {bad}: {}",
-            run.stderr
-        );
-        assert!(run.stdout.is_empty(), "{option} {bad}: {}", run.stdout);
+        util::usage_error(&bin(LESSON), &[option, bad], option);
     }
 }
 

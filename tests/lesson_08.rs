@@ -221,9 +221,7 @@ fn bad_values_are_usage_errors_that_name_the_limit() {
         (&["--only", "everything"], "possible values"),
     ];
     for (args, names) in cases {
-        let run = util::run(&bin(LESSON), args);
-        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains(names), "{args:?}: {}", run.stderr);
+        util::usage_error(&bin(LESSON), args, names);
     }
 }
 

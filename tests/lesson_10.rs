@@ -12,7 +12,7 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 
 use crate::procs;
-use crate::util::{Report, Running, bin};
+use crate::util::{self, Report, Running, bin};
 
 const LESSON: &str = "lesson-10-sync";
 /// No run in these tests takes more than a few seconds: past this, it hangs.
@@ -200,7 +200,7 @@ fn the_condvar_queue_and_sync_channel_deliver_every_item_once() {
             "sync_channel(4): 24 items taken, each once, in order from each producer",
             "sync_channel(4): the channel closed when the last producer dropped its sender",
         ];
-        crate::util::assert_lines_eq(&expected.map(str::to_owned), &report.lines());
+        util::assert_lines_eq(&expected.map(str::to_owned), &report.lines());
         let queues = report.doc["condvar"].as_array().expect("condvar");
         assert_eq!(queues.len(), 2, "{queues:?}");
         for queue in queues {
@@ -454,13 +454,6 @@ fn bad_options_are_usage_errors_naming_the_option() {
         ("--rounds", "100000001"),
         ("--rounds", "many"),
     ] {
-        let run = Running::start(&bin(LESSON), &[option, bad]).finish_within(LIMIT);
-        assert_eq!(run.code, Some(2), "{option} {bad}: {}", run.stderr);
-        assert!(
-            run.stderr.contains(option),
-            "{option} {bad}: {}",
-            run.stderr
-        );
-        assert!(run.stdout.is_empty(), "{option} {bad}: {}", run.stdout);
+        util::usage_error(&bin(LESSON), &[option, bad], option);
     }
 }

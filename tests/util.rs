@@ -115,6 +115,19 @@ pub fn run(program: &Path, args: &[&str]) -> Run {
     run_command(command(program, args))
 }
 
+/// Runs `program` with `args`, which hold a bad value: a usage error, as
+/// clap gives one, is exit status 2 with a message on stderr that says
+/// `says` (the option, its range), no panic, and nothing on stdout: the
+/// run never began. Returns the run, for checks of the caller's own.
+pub fn usage_error(program: &Path, args: &[&str], says: &str) -> Run {
+    let run = run(program, args);
+    assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+    assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+    assert!(run.stdout.is_empty(), "{args:?} printed {}", run.stdout);
+    run
+}
+
 /// Runs a command to the end, within [`RUN_LIMIT`]; a run that takes
 /// longer is killed and fails the test.
 pub fn run_command(mut command: Command) -> Run {
