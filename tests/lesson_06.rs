@@ -446,69 +446,106 @@ fn counts_pages_as_beautifulsoup_does() {
     );
 }
 
+/// A page that comes and a page of each kind that fails, served while
+/// this lives, with what a scraper must say of each failure: lessons 06
+/// and 09 word them alike.
+pub(crate) struct Failing {
+    _server: TestServer,
+    pub(crate) ok: String,
+    pub(crate) cases: Vec<(String, &'static str)>,
+}
+
+impl Failing {
+    pub(crate) fn start() -> Self {
+        let server = TestServer::start(|path| match path {
+            "/ok" => html("<p>fine</p>"),
+            "/missing" => (404, "text/html", b"gone".to_vec(), None),
+            "/json" => (200, "application/json", b"{}".to_vec(), None),
+            "/loop" => (
+                302,
+                "text/html",
+                Vec::new(),
+                Some(("Location", "/loop".to_owned())),
+            ),
+            "/big" => html(vec![b'a'; 200_000]),
+            _ => (500, "text/html", Vec::new(), None),
+        });
+        let refused = format!("http://127.0.0.1:{}/", closed_port());
+        // A malformed URL never gets this far: clap refuses it, exit 2.
+        let cases = vec![
+            (refused, "connection refused: nothing listens on that port"),
+            (
+                "http://no-such-host.invalid/".to_owned(),
+                "cannot resolve the host name",
+            ),
+            (
+                server.url("/missing"),
+                "the server answered HTTP 404 Not Found",
+            ),
+            (
+                server.url("/json"),
+                "not an HTML page: its content type is \"application/json\"",
+            ),
+            (server.url("/loop"), "too many redirects (a redirect loop?)"),
+            (
+                server.url("/big"),
+                "the body is larger than 100000 bytes (--max-bytes)",
+            ),
+            (
+                hostile(flood),
+                "the body is larger than 100000 bytes (--max-bytes)",
+            ),
+        ];
+        Self {
+            ok: server.url("/ok"),
+            _server: server,
+            cases,
+        }
+    }
+
+    /// The arguments after `--max-bytes 100000`: the good page first.
+    pub(crate) fn urls(&self) -> Vec<&str> {
+        let failing = self.cases.iter().map(|(url, _)| url.as_str());
+        std::iter::once(self.ok.as_str()).chain(failing).collect()
+    }
+
+    /// The good page arrives and the last line says how many did; each
+    /// failure is one line on stderr naming its URL and its cause.
+    pub(crate) fn assert_reported(
+        &self,
+        lesson: &str,
+        report: &Report,
+        stderr: &str,
+    ) {
+        util::assert_lines_eq(
+            &[
+                format!("Fetched 4 characters from {}", self.ok),
+                format!("1 of {} web pages fetched", self.cases.len() + 1),
+            ],
+            &report.lines(),
+        );
+        let lines: Vec<&str> = stderr.lines().collect();
+        for (url, cause) in &self.cases {
+            let expected = format!("{lesson}: {url}: {cause}");
+            let found = lines.iter().filter(|l| l.starts_with(&expected)).count();
+            assert_eq!(found, 1, "{expected:?} once in:\n{stderr}");
+        }
+        assert_eq!(
+            lines.len(),
+            self.cases.len(),
+            "one line per failure:\n{stderr}"
+        );
+    }
+}
+
 #[test]
 fn each_failure_is_one_line_naming_the_url_and_its_cause() {
-    let server = TestServer::start(|path| match path {
-        "/ok" => html("<p>fine</p>"),
-        "/missing" => (404, "text/html", b"gone".to_vec(), None),
-        "/json" => (200, "application/json", b"{}".to_vec(), None),
-        "/loop" => (
-            302,
-            "text/html",
-            Vec::new(),
-            Some(("Location", "/loop".to_owned())),
-        ),
-        "/big" => html(vec![b'a'; 200_000]),
-        _ => (500, "text/html", Vec::new(), None),
-    });
-    let refused = format!("http://127.0.0.1:{}/", closed_port());
-    let flooding = hostile(flood);
-    let cases: Vec<(String, &str)> = vec![
-        (refused, "connection refused"),
-        (
-            "http://no-such-host.invalid/".to_owned(),
-            "cannot resolve the host name",
-        ),
-        (
-            server.url("/missing"),
-            "the server answered HTTP 404 Not Found",
-        ),
-        (
-            server.url("/json"),
-            "not an HTML page: its content type is \"application/json\"",
-        ),
-        (server.url("/loop"), "too many redirects"),
-        (
-            server.url("/big"),
-            "the body is larger than 100000 bytes (--max-bytes)",
-        ),
-        (
-            flooding,
-            "the body is larger than 100000 bytes (--max-bytes)",
-        ),
-    ];
-    let ok = server.url("/ok");
-    let mut args: Vec<&str> = vec!["--max-bytes", "100000", ok.as_str()];
-    args.extend(cases.iter().map(|(url, _)| url.as_str()));
+    let failing = Failing::start();
+    let args = [&["--max-bytes", "100000"][..], &failing.urls()].concat();
     let (report, stderr) = report(&args, 1);
-    // The good page still arrives, and the last line says how many did.
-    util::assert_lines_eq(
-        &[
-            format!("Fetched 4 characters from {ok}"),
-            format!("1 of {} web pages fetched", cases.len() + 1),
-        ],
-        &report.lines(),
-    );
-    let lines: Vec<&str> = stderr.lines().collect();
-    for (url, cause) in &cases {
-        let expected = format!("{LESSON}: {url}: {cause}");
-        let found: Vec<&&str> =
-            lines.iter().filter(|l| l.starts_with(&expected)).collect();
-        assert_eq!(found.len(), 1, "{expected:?} once in:\n{stderr}");
-    }
-    assert_eq!(lines.len(), cases.len(), "one line per failure:\n{stderr}");
+    failing.assert_reported(LESSON, &report, &stderr);
     let errors = report.doc["errors"].as_array().expect("errors");
-    assert_eq!(errors.len(), cases.len());
+    assert_eq!(errors.len(), failing.cases.len());
     // Only the page that came is a finished task.
     assert_eq!(report.tasks().len(), 1, "{:?}", report.tasks());
 }

@@ -17,7 +17,7 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 
 use crate::lesson_06::{
-    TestServer, closed_port, flood, hostile, html, never_answer, stall, trickle,
+    Failing, TestServer, closed_port, hostile, html, never_answer, stall, trickle,
     wait_for,
 };
 use crate::util::{self, Report, Running, SCALE, TOLERANCE_MS, bin};
@@ -632,66 +632,12 @@ fn at_most_limit_fetches_are_under_way_at_once() {
 
 #[test]
 fn each_failure_is_one_line_naming_the_url_and_its_cause() {
-    let server = TestServer::start(|path| match path {
-        "/ok" => html("<p>fine</p>"),
-        "/missing" => (404, "text/html", b"gone".to_vec(), None),
-        "/json" => (200, "application/json", b"{}".to_vec(), None),
-        "/loop" => (
-            302,
-            "text/html",
-            Vec::new(),
-            Some(("Location", "/loop".to_owned())),
-        ),
-        "/big" => html(vec![b'a'; 200_000]),
-        _ => (500, "text/html", Vec::new(), None),
-    });
-    let refused = format!("http://127.0.0.1:{}/", closed_port());
-    let flooding = hostile(flood);
-    // A malformed URL never gets here: clap refuses it, exit 2 (below).
-    let cases: Vec<(String, &str)> = vec![
-        (refused, "connection refused: nothing listens on that port"),
-        (
-            "http://no-such-host.invalid/".to_owned(),
-            "cannot resolve the host name",
-        ),
-        (
-            server.url("/missing"),
-            "the server answered HTTP 404 Not Found",
-        ),
-        (
-            server.url("/json"),
-            "not an HTML page: its content type is \"application/json\"",
-        ),
-        (server.url("/loop"), "too many redirects (a redirect loop?)"),
-        (
-            server.url("/big"),
-            "the body is larger than 100000 bytes (--max-bytes)",
-        ),
-        (
-            flooding,
-            "the body is larger than 100000 bytes (--max-bytes)",
-        ),
-    ];
-    let ok = server.url("/ok");
-    let mut args: Vec<&str> =
-        vec!["--part", "scraper", "--max-bytes", "100000", ok.as_str()];
-    args.extend(cases.iter().map(|(url, _)| url.as_str()));
+    // Lesson 06's failures, in lesson 06's words; one page of eight comes.
+    let failing = Failing::start();
+    let options = ["--part", "scraper", "--max-bytes", "100000"];
+    let args = [&options[..], &failing.urls()].concat();
     let (report, stderr) = report(&args, 1);
-    // One page of ten came, and the last line says so, as lesson 06's does.
-    util::assert_lines_eq(
-        &[
-            format!("Fetched 4 characters from {ok}"),
-            format!("1 of {} web pages fetched", cases.len() + 1),
-        ],
-        &report.lines(),
-    );
-    let lines: Vec<&str> = stderr.lines().collect();
-    for (url, cause) in &cases {
-        let expected = format!("{LESSON}: {url}: {cause}");
-        let found = lines.iter().filter(|l| l.starts_with(&expected)).count();
-        assert_eq!(found, 1, "{expected:?} once in:\n{stderr}");
-    }
-    assert_eq!(lines.len(), cases.len(), "one line per failure:\n{stderr}");
+    failing.assert_reported(LESSON, &report, &stderr);
 }
 
 #[test]
