@@ -12,23 +12,40 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every `{{#include path}}` or `{{#include path:anchor}}` in the book.
-fn includes() -> Vec<(PathBuf, String, Option<String>)> {
+/// Every chapter of the book (`docs/src/*.md`), with its text.
+fn chapters() -> Vec<(PathBuf, String)> {
     let src = root().join("docs/src");
     let mut found = Vec::new();
     for entry in fs::read_dir(&src).expect("docs/src") {
         let chapter = entry.expect("an entry").path();
-        if chapter.extension().is_none_or(|e| e != "md") {
-            continue;
+        if chapter.extension().is_some_and(|e| e == "md") {
+            let text = fs::read_to_string(&chapter).expect("a chapter");
+            found.push((chapter, text));
         }
-        let text = fs::read_to_string(&chapter).expect("a chapter");
-        for piece in text.split("{{#include ").skip(1) {
+    }
+    found
+}
+
+/// Every `{{#include path}}` or `{{#include path:anchor}}` in `text`.
+fn includes_in(text: &str) -> Vec<(String, Option<String>)> {
+    let pieces = text.split("{{#include ").skip(1);
+    pieces
+        .map(|piece| {
             let target = piece.split("}}").next().unwrap_or_default().trim();
-            let (path, anchor) = match target.split_once(':') {
-                Some((path, anchor)) => (path, Some(anchor.to_owned())),
-                None => (target, None),
-            };
-            found.push((chapter.clone(), path.to_owned(), anchor));
+            match target.split_once(':') {
+                Some((path, anchor)) => (path.to_owned(), Some(anchor.to_owned())),
+                None => (target.to_owned(), None),
+            }
+        })
+        .collect()
+}
+
+/// Every include in the book, with the chapter it is in.
+fn includes() -> Vec<(PathBuf, String, Option<String>)> {
+    let mut found = Vec::new();
+    for (chapter, text) in chapters() {
+        for (path, anchor) in includes_in(&text) {
+            found.push((chapter.clone(), path, anchor));
         }
     }
     found
@@ -331,21 +348,14 @@ fn chapters_say_what_is_and_chapter_06_stays_short() {
         "did not at first",
         "an earlier version",
     ];
-    let src = root().join("docs/src");
-    for entry in fs::read_dir(&src).expect("docs/src") {
-        let chapter = entry.expect("an entry").path();
-        if chapter.extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let text = fs::read_to_string(&chapter)
-            .expect("a chapter")
-            .to_lowercase();
+    for (chapter, text) in chapters() {
+        let text = text.to_lowercase();
         for words in history {
             assert!(!text.contains(words), "{}: \"{words}\"", chapter.display());
         }
     }
     // Chapter 06 teaches threads; the count's details are an appendix.
-    let lines = fs::read_to_string(src.join("06-scraper.md"))
+    let lines = fs::read_to_string(root().join("docs/src/06-scraper.md"))
         .expect("chapter 06")
         .lines()
         .count();
@@ -371,11 +381,10 @@ fn heading_id(heading: &str) -> String {
 fn ids_of(chapter: &Path) -> Vec<String> {
     let text = fs::read_to_string(chapter).unwrap_or_default();
     let mut texts = vec![text.clone()];
-    for piece in text.split("{{#include ").skip(1) {
-        let target = piece.split("}}").next().unwrap_or_default().trim();
-        if target.ends_with(".md") {
+    for (path, _) in includes_in(&text) {
+        if path.ends_with(".md") {
             let dir = chapter.parent().expect("docs/src");
-            texts.push(fs::read_to_string(dir.join(target)).unwrap_or_default());
+            texts.push(fs::read_to_string(dir.join(path)).unwrap_or_default());
         }
     }
     let mut ids = Vec::new();
@@ -394,12 +403,7 @@ fn every_link_to_a_place_in_a_chapter_finds_it() {
     // mdbook-linkcheck checks the files, not the #places in them.
     let src = root().join("docs/src");
     let mut missing = Vec::new();
-    for entry in fs::read_dir(&src).expect("docs/src") {
-        let chapter = entry.expect("an entry").path();
-        if chapter.extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let text = fs::read_to_string(&chapter).expect("a chapter");
+    for (chapter, text) in chapters() {
         for piece in text.split("](").skip(1) {
             let link = piece.split(')').next().unwrap_or_default();
             let Some((file, place)) = link.split_once('#') else {
